@@ -1,0 +1,64 @@
+"""Result types every grader returns; named as in RUBRIC.md so they can go straight into API responses."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Criterion(StrEnum):
+    acknowledgment = "acknowledgment"
+    ownership = "ownership"
+    sincerity = "sincerity"
+    accountable_voice = "accountable_voice"
+    impact_empathy = "impact_empathy"
+    explanation = "explanation"
+    concrete_plan = "concrete_plan"
+    amends = "amends"
+    ongoing_communication = "ongoing_communication"
+    faithfulness = "faithfulness"
+    channel_fit = "channel_fit"
+    strategy_fit = "strategy_fit"
+
+
+class CriterionResult(BaseModel):
+    """One grader's verdict on one draft."""
+
+    model_config = ConfigDict(frozen=True)
+
+    criterion: Criterion
+    applicable: bool
+    passed: bool
+    score: float = Field(ge=0.0, le=1.0)
+    evidence: list[str] = Field(
+        default_factory=list, description="Quoted spans of the draft, or the missing element."
+    )
+    reason: str
+
+
+class UnsupportedClaim(BaseModel):
+    """A claim in the draft that the facts do not support (the faithfulness ledger)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str = Field(description="figure, amount, percentage, date, time, person, cause, promise, legal")
+    text: str = Field(description="The claim as it appears in the draft.")
+    start: int = Field(ge=0, description="Character offset of the claim in the graded text.")
+    end: int = Field(ge=0)
+    reason: str
+
+
+class RubricResult(BaseModel):
+    """All criteria for one draft. Score is the mean of applicable criteria; faithfulness gates pass."""
+
+    model_config = ConfigDict(frozen=True)
+
+    score: float = Field(ge=0.0, le=1.0)
+    passed: bool
+    threshold: float
+    criteria: list[CriterionResult]
+    unsupported: list[UnsupportedClaim] = Field(default_factory=list)
+
+    def criterion(self, name: Criterion | str) -> CriterionResult:
+        return next(c for c in self.criteria if c.criterion == name)
