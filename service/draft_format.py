@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from service.facts import Channel
 
-_LABELLED = re.compile(r"^\s*[#*_ ]*(subject|headline|title)\s*[*_]*\s*:\s*[*_]*\s*(?P<h>.+?)\s*[*_]*\s*$", re.I)
+_LABELLED = re.compile(
+    r"^\s*[#*_ ]*(subject|headline|title)\s*[*_]*\s*:\s*[*_]*\s*(?P<h>.+?)\s*[*_]*\s*$", re.I
+)
 _MARKDOWN_TITLE = re.compile(r"^\s*#{1,3}\s+(?P<h>.+?)\s*$")
 _BARE_TITLE_MAX = 120
 
@@ -31,7 +33,7 @@ def split_heading(text: str, channel: Channel | str) -> SplitDraft:
     channel = Channel(channel)
     stripped = text.lstrip()
     lead = len(text) - len(stripped)
-    first, sep, rest = stripped.partition("\n")
+    first, _, rest = stripped.partition("\n")
     if channel not in HEADING_CHANNELS or not first.strip():
         return SplitDraft(None, text.strip(), lead)
     heading = _heading_from(first, channel, has_more=bool(rest.strip()))

@@ -11,10 +11,13 @@ from service.rubric.types import RubricResult
 
 
 class DraftOptions(InputModel):
-    temperature: float = Field(default=0.0, ge=0.0, le=2.0, allow_inf_nan=False)
+    temperature: float | None = Field(
+        default=None, ge=0.0, le=2.0, allow_inf_nan=False, description="Defaults to the prompt's own."
+    )
     max_words: int | None = Field(default=None, ge=10, le=3000)
     n: int = Field(default=1, ge=1, le=8, description="Candidates to sample; the best is returned.")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    checks: bool = Field(default=True, description="Grade the draft against the rubric (`checks`).")
 
 
 class DraftRequest(InputModel):

@@ -1,0 +1,49 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from service.api.deps import StateDep
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    default_model: str
+    model_loaded: bool | None = None
+    prompts: int
+
+
+@router.get("/healthz", response_model=Health, summary="The process is up")
+async def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    summary="Prompts are loaded and the default model is ready",
+    responses={503: {"model": Readiness, "description": "Not ready yet"}},
+)
+async def readyz(state: StateDep) -> Readiness | JSONResponse:
+    settings = state.settings
+    local = settings.default_model.startswith("local/")
+    loaded = state.local_model is not None if local else None
+    ready = bool(state.registry.ids()) and loaded is not False
+    body = Readiness(
+        status="ready" if ready else "not_ready",
+        default_model=settings.default_model,
+        model_loaded=loaded,
+        prompts=len(state.registry.all_versions()),
+    )
+    if not ready:
+        return JSONResponse(body.model_dump(), status_code=503)
+    return body

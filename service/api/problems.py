@@ -1,0 +1,142 @@
+"""Every error leaves the service as application/problem+json (RFC 9457), never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service import errors
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("trustdraft.api")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. facts.summary.")
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+    retry_after: float | None = None
+
+
+def problem_response(
+    request: Request,
+    kind: type[errors.TrustdraftError],
+    detail: str,
+    *,
+    status: int | None = None,
+    field_errors: list[FieldError] | None = None,
+    retry_after: float | None = None,
+) -> JSONResponse:
+    status = status or kind.status
+    request_id = getattr(request.state, "request_id", None)
+    body = Problem(
+        type=kind.type_uri(),
+        title=kind.title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        request_id=request_id,
+        errors=field_errors,
+        retry_after=retry_after,
+    ).model_dump(exclude_none=True)
+    headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after is not None else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def field_errors_of(exc: RequestValidationError) -> list[FieldError]:
+    """Name each offending field; the offending input itself is never echoed (it may be huge or unsafe)."""
+    found = []
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ()) if part != "body"]
+        found.append(
+            FieldError(
+                field=".".join(loc) or "body",
+                message=str(error.get("msg", "")),
+                type=str(error.get("type", "")),
+            )
+        )
+    return found
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, errors.TrustdraftError)
+    retry_after = getattr(exc, "retry_after", None)
+    if (
+        isinstance(exc, errors.UpstreamError | errors.NotReady)
+        and retry_after is None
+        and exc.status in (429, 503)
+    ):
+        retry_after = 1.0
+    return problem_response(request, type(exc), exc.detail, retry_after=retry_after)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    found = field_errors_of(exc)
+    if any(e.type == "json_invalid" for e in found):
+        return problem_response(
+            request, errors.MalformedBody, "the body is not valid JSON", field_errors=found
+        )
+    summary = "; ".join(f"{e.field}: {e.message}" for e in found[:5])
+    return problem_response(request, errors.InvalidRequest, summary, field_errors=found)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    kind = _HTTP_KINDS.get(exc.status_code, errors.TrustdraftError)
+    return problem_response(request, kind, str(exc.detail), status=exc.status_code)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", extra={"path": request.url.path})
+    return problem_response(
+        request, errors.TrustdraftError, "an unexpected error occurred; it has been logged"
+    )
+
+
+class MethodNotAllowed(errors.TrustdraftError):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+
+_HTTP_KINDS: dict[int, type[errors.TrustdraftError]] = {
+    400: errors.MalformedBody,
+    404: errors.NotFound,
+    405: MethodNotAllowed,
+    413: errors.BodyTooLarge,
+}
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(errors.TrustdraftError, _on_domain_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries declaring the problem+json shape for each status."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

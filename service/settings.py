@@ -1,0 +1,61 @@
+"""All configuration in one pydantic-settings class; every field can be set as TRUSTDRAFT_<NAME>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOCAL_MODEL = "local/smollm2-135m-instruct"
+_REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+
+def _default_prompts_dir() -> Path:
+    """The repo's prompts/ when running from a checkout, else ./prompts (containers set it explicitly)."""
+    return _REPO_PROMPTS if _REPO_PROMPTS.is_dir() else Path.cwd() / "prompts"
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRUSTDRAFT_", env_file=".env", extra="ignore")
+
+    default_model: str = Field(default=LOCAL_MODEL, description="litellm model string used by default.")
+    fallback_models: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Tried in order when the model fails with a retryable error."
+    )
+    api_base: str | None = Field(default=None, description="OpenAI-compatible base URL for the model.")
+    model_api_key: SecretStr | None = Field(
+        default=None, description="Key for the model provider; litellm also reads provider env vars."
+    )
+    request_timeout_s: float = Field(default=60.0, gt=0, le=600, description="Per model call.")
+    retry_attempts: int = Field(default=3, ge=1, le=10, description="Attempts per model, first included.")
+    retry_initial_wait_s: float = Field(default=0.5, ge=0, le=30)
+    retry_max_wait_s: float = Field(default=8.0, ge=0, le=120)
+    prompts_dir: Path = Field(default_factory=_default_prompts_dir)
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Accepted API keys; empty means no authentication."
+    )
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    pass_threshold: float = Field(default=0.7, ge=0, le=1, description="Rubric score a draft must reach.")
+    local_model_threads: int = Field(default=2, ge=1, le=64)
+    local_model_context: int = Field(default=2048, ge=512, le=8192)
+    load_local_model: bool = Field(
+        default=True, description="Load the embedded model at start-up (needed when it is the default)."
+    )
+
+    @field_validator("fallback_models", "api_keys", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @property
+    def uses_local_model(self) -> bool:
+        return any(m.startswith("local/") for m in [self.default_model, *self.fallback_models])
