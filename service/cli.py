@@ -67,6 +67,7 @@ def draft(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole response as JSON.")] = False,
     checks: Annotated[bool, typer.Option(help="Grade the draft against the rubric.")] = True,
+    max_words: Annotated[int | None, typer.Option(help="Word limit; default depends on the channel.")] = None,
 ) -> None:
     """Draft one message from a facts file and print it."""
     import yaml
@@ -85,7 +86,7 @@ def draft(
                 "facts": facts,
                 "prompt": prompt,
                 "model": model,
-                "options": {"checks": checks},
+                "options": {"checks": checks, "max_words": max_words},
             }
         )
     except (yaml.YAMLError, ValidationError) as exc:
