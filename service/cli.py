@@ -16,9 +16,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 prompts_app = typer.Typer(help="List and release prompt versions.", no_args_is_help=False)
-eval_app = typer.Typer(help="The offline evaluation suite.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
-app.add_typer(eval_app, name="eval")
+PLUGIN_GROUP = "trustdraft.cli"
+
+
+def _add_plugins() -> None:
+    """Sub-commands other packages contribute (the eval suite's `eval`), so service/ never imports evals/."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=PLUGIN_GROUP):
+        app.add_typer(entry.load(), name=entry.name)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -171,6 +178,7 @@ def _registry() -> Any:
 
 
 def main() -> None:
+    _add_plugins()
     try:
         app()
     except KeyboardInterrupt:
