@@ -1,0 +1,167 @@
+"""Shared benchmark plumbing: start the loopback upstream and the service as their own processes,
+drive load at a fixed concurrency, and summarise latencies. Benchmarks report; they never assert."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def upstream_process(delay_ms: float) -> Iterator[int]:
+    """The fake OpenAI-compatible upstream in its own process; yields its port."""
+    port = free_port()
+    command = [PYTHON, "-m", "tests.fake_upstream", "--port", str(port), "--delay-ms", str(delay_ms)]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if "listening" not in line:
+            raise RuntimeError(f"upstream did not start: {line!r}")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@contextlib.contextmanager
+def service_process(env: dict[str, str], ready_path: str = "/readyz", timeout: float = 120) -> Iterator[str]:
+    """`trustdraft serve` under uvicorn in its own process; yields its base URL."""
+    port = free_port()
+    full_env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "TRUSTDRAFT_LOG_LEVEL": "WARNING", **env}
+    command = [PYTHON, "-c", "from service.cli import main; main()", "serve", "--port", str(port)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base + ready_path, proc, timeout)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            raise RuntimeError(f"service exited: {err[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"service not ready at {url}")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class LoadResult:
+    name: str
+    concurrency: int
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    mean_ms: float
+    throughput_rps: float
+    extra: dict[str, float]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def drive(
+    name: str, call: Callable[[], Awaitable[float | None]], concurrency: int, total: int, warmup: int = 5
+) -> LoadResult:
+    """Run `total` calls with `concurrency` in flight; `call` returns its own latency in ms or None on error."""
+    for _ in range(warmup):
+        await call()
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(total):
+        queue.put_nowait(index)
+    latencies: list[float] = []
+    errors = 0
+
+    async def worker() -> None:
+        nonlocal errors
+        while not queue.empty():
+            queue.get_nowait()
+            latency = await call()
+            if latency is None:
+                errors += 1
+            else:
+                latencies.append(latency)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    seconds = time.perf_counter() - started
+    return LoadResult(
+        name=name,
+        concurrency=concurrency,
+        requests=total,
+        errors=errors,
+        seconds=round(seconds, 3),
+        p50_ms=round(percentile(latencies, 50), 3),
+        p95_ms=round(percentile(latencies, 95), 3),
+        p99_ms=round(percentile(latencies, 99), 3),
+        mean_ms=round(statistics.fmean(latencies), 3) if latencies else float("nan"),
+        throughput_rps=round(len(latencies) / seconds, 2),
+        extra={},
+    )
+
+
+def machine() -> dict[str, object]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+    }
+
+
+def write_results(name: str, payload: dict[str, object]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({"machine": machine(), **payload}, indent=2, default=_plain) + "\n")
+    return path
+
+
+def _plain(value: object) -> object:
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)  # type: ignore[arg-type]
