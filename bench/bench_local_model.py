@@ -58,8 +58,12 @@ def direct_runs(runs: int) -> tuple[list[dict[str, float]], float, float]:
         first = None
         tokens = 0
         for chunk in model._llama.create_chat_completion(
-            messages=plan.messages, temperature=plan.sampling.temperature, max_tokens=plan.sampling.max_tokens,
-            seed=plan.sampling.seed, repeat_penalty=REPEAT_PENALTY, stream=True,
+            messages=plan.messages,
+            temperature=plan.sampling.temperature,
+            max_tokens=plan.sampling.max_tokens,
+            seed=plan.sampling.seed,
+            repeat_penalty=REPEAT_PENALTY,
+            stream=True,
         ):
             if chunk["choices"][0]["delta"].get("content"):
                 first = first or time.perf_counter()
@@ -97,7 +101,9 @@ def _one_service_run(client: httpx.Client) -> dict[str, float]:
     began = time.perf_counter()
     first = None
     tokens = 0
-    with client.stream("POST", "/v1/drafts", json=_request(), headers={"accept": "text/event-stream"}) as response:
+    with client.stream(
+        "POST", "/v1/drafts", json=_request(), headers={"accept": "text/event-stream"}
+    ) as response:
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             for line in response.iter_lines():
                 if line.startswith("event: delta"):
@@ -131,7 +137,9 @@ def summarise(figures: list[dict[str, float]]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     direct, load_s, direct_rss = direct_runs(args.runs)
@@ -143,10 +151,18 @@ def main() -> None:
     print(f"service/direct tokens per second: {ratio}")
     path = write_results(
         "local_model",
-        {"runs": args.runs, "max_words": MAX_WORDS, "direct": direct, "service": service,
-         "direct_median": d, "service_median": s, "tokens_per_s_ratio": ratio,
-         "direct_load_s": round(load_s, 3), "direct_rss_mb": round(direct_rss, 1),
-         "service_rss_mb": round(service_rss, 1)},
+        {
+            "runs": args.runs,
+            "max_words": MAX_WORDS,
+            "direct": direct,
+            "service": service,
+            "direct_median": d,
+            "service_median": s,
+            "tokens_per_s_ratio": ratio,
+            "direct_load_s": round(load_s, 3),
+            "direct_rss_mb": round(direct_rss, 1),
+            "service_rss_mb": round(service_rss, 1),
+        },
     )
     print(f"wrote {path.relative_to(ROOT)}")
 

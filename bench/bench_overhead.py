@@ -55,8 +55,16 @@ async def _direct(port: int, concurrency: int, total: int) -> LoadResult:
         started = asyncio.get_running_loop().time()
         try:
             await lm.acompletion(
-                model="openai/fake-model", api_base=base, api_key="sk-bench", messages=messages,
-                temperature=0.0, max_tokens=460, seed=0, timeout=30, num_retries=0, max_retries=0,
+                model="openai/fake-model",
+                api_base=base,
+                api_key="sk-bench",
+                messages=messages,
+                temperature=0.0,
+                max_tokens=460,
+                seed=0,
+                timeout=30,
+                num_retries=0,
+                max_retries=0,
             )
         except Exception:
             return None
@@ -136,7 +144,9 @@ def _print_row(row: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="fewer requests, for a smoke run")
     args = parser.parse_args()
     per_worker = 4 if args.quick else 12

@@ -51,9 +51,16 @@ def upstream_process(delay_ms: float) -> Iterator[int]:
 def service_process(env: dict[str, str], ready_path: str = "/readyz", timeout: float = 120) -> Iterator[str]:
     """`trustdraft serve` under uvicorn in its own process; yields its base URL."""
     port = free_port()
-    full_env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "TRUSTDRAFT_LOG_LEVEL": "WARNING", **env}
+    full_env = {
+        **os.environ,
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "TRUSTDRAFT_LOG_LEVEL": "WARNING",
+        **env,
+    }
     command = [PYTHON, "-c", "from service.cli import main; main()", "serve", "--port", str(port)]
-    proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base + ready_path, proc, timeout)

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from service.app import create_app  # noqa: E402
-from service.settings import Settings  # noqa: E402
-from tests.fake_upstream import FakeUpstream  # noqa: E402
+from service.app import create_app
+from service.settings import Settings
+from tests.fake_upstream import FakeUpstream
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

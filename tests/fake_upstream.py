@@ -178,7 +178,9 @@ class FakeUpstream:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": request.get("model", "fake"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}
+            ],
             "usage": {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
@@ -191,15 +193,24 @@ class FakeUpstream:
         words = self.reply(request).split(" ")
         for index, word in enumerate(words):
             delta = {"content": word if index == 0 else " " + word}
-            chunk = {"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": int(time.time()),
-                     "model": request.get("model", "fake"),
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            chunk = {
+                "id": "chatcmpl-s",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": request.get("model", "fake"),
+                "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+            }
             await _chunk(writer, f"data: {json.dumps(chunk)}\n\n".encode())
             if fault.kind == "reset" and index == len(words) // 2:
                 writer.transport.abort()
                 return
-        end = {"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": int(time.time()),
-               "model": request.get("model", "fake"), "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        end = {
+            "id": "chatcmpl-s",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": request.get("model", "fake"),
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
         await _chunk(writer, f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
         await _chunk(writer, b"")
 
@@ -231,12 +242,18 @@ def _head(status: int, headers: dict[str, str]) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-async def _send(writer: asyncio.StreamWriter, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+async def _send(
+    writer: asyncio.StreamWriter, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
     await _send_raw(writer, status, json.dumps(body).encode(), "application/json", headers)
 
 
 async def _send_raw(
-    writer: asyncio.StreamWriter, status: int, payload: bytes, content_type: str, headers: dict[str, str] | None = None
+    writer: asyncio.StreamWriter,
+    status: int,
+    payload: bytes,
+    content_type: str,
+    headers: dict[str, str] | None = None,
 ) -> None:
     all_headers = {"Content-Type": content_type, "Content-Length": str(len(payload)), **(headers or {})}
     writer.write(_head(status, all_headers) + payload)

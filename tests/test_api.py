@@ -58,7 +58,9 @@ def test_a_draft_carries_prompt_model_usage_latency_and_the_request_id(
 
 
 def test_a_named_version_and_model_are_used(remote_client: TestClient, upstream: FakeUpstream) -> None:
-    response = remote_client.post("/v1/drafts", json=_request(prompt="reactive@v1", model="openai/other-model"))
+    response = remote_client.post(
+        "/v1/drafts", json=_request(prompt="reactive@v1", model="openai/other-model")
+    )
     assert response.status_code == 200 and response.json()["model"] == "openai/other-model"
     assert upstream.requests[0].body["model"] == "other-model"
 
@@ -78,7 +80,9 @@ def test_a_named_version_and_model_are_used(remote_client: TestClient, upstream:
         ({"options": {"n": 0}}, "options.n"),
     ],
 )
-def test_bad_input_names_the_field(remote_client: TestClient, overrides: dict[str, object], field: str) -> None:
+def test_bad_input_names_the_field(
+    remote_client: TestClient, overrides: dict[str, object], field: str
+) -> None:
     response = remote_client.post("/v1/drafts", json=_request(**overrides))
     assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
     problem = response.json()
@@ -103,12 +107,16 @@ def test_lone_surrogates_are_rejected(remote_client: TestClient) -> None:
 
 
 def test_malformed_json_is_a_400_problem(remote_client: TestClient) -> None:
-    response = remote_client.post("/v1/drafts", content=b'{"strategy": ', headers={"content-type": "application/json"})
+    response = remote_client.post(
+        "/v1/drafts", content=b'{"strategy": ', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400 and response.headers["content-type"] == PROBLEM
     assert response.json()["type"].endswith("/malformed-body")
 
 
-def test_a_one_megabyte_body_is_refused_before_parsing(remote_client: TestClient, upstream: FakeUpstream) -> None:
+def test_a_one_megabyte_body_is_refused_before_parsing(
+    remote_client: TestClient, upstream: FakeUpstream
+) -> None:
     big = _request(facts={"organization": "Acme", "summary": "x" * 1_000_000})
     response = remote_client.post("/v1/drafts", json=big)
     assert response.status_code == 413 and response.headers["content-type"] == PROBLEM

@@ -32,8 +32,16 @@ def test_every_example_has_a_strategy() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_draft_works_on_every_shipped_example(example: Path) -> None:
     result = trustdraft(
-        "draft", str(example), "--strategy", STRATEGY_OF[example.stem], "--channel", "status_page",
-        "--max-words", "30", "--json", "--no-checks",
+        "draft",
+        str(example),
+        "--strategy",
+        STRATEGY_OF[example.stem],
+        "--channel",
+        "status_page",
+        "--max-words",
+        "30",
+        "--json",
+        "--no-checks",
     )
     assert result.returncode == 0, result.stderr
     draft = json.loads(result.stdout)
@@ -54,5 +62,7 @@ def test_bad_input_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2 and "summary" in result.stderr and "Traceback" not in result.stderr
     unknown = trustdraft("draft", str(EXAMPLES[0]), "--strategy", "sideways")
     assert unknown.returncode == 2 and "strategy" in unknown.stderr
-    bad_prompt = trustdraft("draft", str(EXAMPLES[0]), "--strategy", "reactive", "--prompt", "reactive@v42", "--no-checks")
+    bad_prompt = trustdraft(
+        "draft", str(EXAMPLES[0]), "--strategy", "reactive", "--prompt", "reactive@v42", "--no-checks"
+    )
     assert bad_prompt.returncode == 1 and "v42" in bad_prompt.stderr and "Traceback" not in bad_prompt.stderr

@@ -59,7 +59,9 @@ def test_the_cmd_serves_and_the_healthcheck_passes(tmp_path: Path) -> None:
     server = subprocess.Popen(command, cwd=app_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         _wait_until_ready(port, server)
-        health = [a.replace("8000", str(port)) for a in _exec_form(_instruction("HEALTHCHECK").split("CMD", 1)[1])]
+        health = [
+            a.replace("8000", str(port)) for a in _exec_form(_instruction("HEALTHCHECK").split("CMD", 1)[1])
+        ]
         health[0] = sys.executable
         assert subprocess.run(health, timeout=10).returncode == 0
         body = json.loads((ROOT / "examples" / "request.json").read_text())

@@ -21,13 +21,23 @@ def test_unsafe_or_empty_text_is_rejected(bad: str) -> None:
 
 
 def test_the_block_lists_every_given_fact_between_the_markers() -> None:
-    facts = Facts.model_validate({
-        "organization": "Acme", "summary": "Orders shipped late.", "remedy": ["Free shipping"],
-        "timeline": [{"when": "Monday", "what": "Delay began"}], "spokesperson": {"name": "Ana Li", "title": "CEO"},
-    })
+    facts = Facts.model_validate(
+        {
+            "organization": "Acme",
+            "summary": "Orders shipped late.",
+            "remedy": ["Free shipping"],
+            "timeline": [{"when": "Monday", "what": "Delay began"}],
+            "spokesperson": {"name": "Ana Li", "title": "CEO"},
+        }
+    )
     block = render_facts_block(facts)
     assert block.startswith(OPEN) and block.endswith(CLOSE)
-    for expected in ("summary: Orders shipped late.", "  - Free shipping", "when: Monday; what: Delay began", "  name: Ana Li"):
+    for expected in (
+        "summary: Orders shipped late.",
+        "  - Free shipping",
+        "when: Monday; what: Delay began",
+        "  name: Ana Li",
+    ):
         assert expected in block
 
 

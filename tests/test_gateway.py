@@ -39,7 +39,9 @@ async def test_persistent_500s_give_up_after_the_configured_attempts(upstream: F
 
 
 @pytest.mark.parametrize(("status", "kind"), [(400, errors.UpstreamRejected), (401, errors.UpstreamRejected)])
-async def test_client_errors_are_never_retried(upstream: FakeUpstream, status: int, kind: type[Exception]) -> None:
+async def test_client_errors_are_never_retried(
+    upstream: FakeUpstream, status: int, kind: type[Exception]
+) -> None:
     upstream.script(Fault("status", status))
     with pytest.raises(kind):
         await LLMGateway(remote_settings(upstream)).complete(MESSAGES)
@@ -47,8 +49,13 @@ async def test_client_errors_are_never_retried(upstream: FakeUpstream, status: i
 
 
 async def test_context_window_errors_are_not_retried(upstream: FakeUpstream) -> None:
-    body = {"error": {"message": "This model's maximum context length is 8192 tokens", "type": "invalid_request_error",
-                      "code": "context_length_exceeded"}}
+    body = {
+        "error": {
+            "message": "This model's maximum context length is 8192 tokens",
+            "type": "invalid_request_error",
+            "code": "context_length_exceeded",
+        }
+    }
     upstream.script(Fault("status", 400, body=body))
     with pytest.raises(errors.ContextWindowExceeded):
         await LLMGateway(remote_settings(upstream)).complete(MESSAGES)
@@ -59,13 +66,17 @@ async def test_a_slow_upstream_times_out_within_the_timeout(upstream: FakeUpstre
     upstream.script(*[Fault(delay_s=5)] * 3)
     started = time.monotonic()
     with pytest.raises(errors.UpstreamTimeout):
-        await LLMGateway(remote_settings(upstream, request_timeout_s=0.4, retry_attempts=2)).complete(MESSAGES)
+        await LLMGateway(remote_settings(upstream, request_timeout_s=0.4, retry_attempts=2)).complete(
+            MESSAGES
+        )
     assert time.monotonic() - started < 2.0
 
 
 async def test_the_deadline_bounds_retries_and_fallbacks_together(upstream: FakeUpstream) -> None:
     upstream.script(*[Fault("hang")] * 10)
-    settings = remote_settings(upstream, request_timeout_s=5, retry_attempts=5, fallback_models=["openai/other"])
+    settings = remote_settings(
+        upstream, request_timeout_s=5, retry_attempts=5, fallback_models=["openai/other"]
+    )
     started = time.monotonic()
     with pytest.raises(errors.UpstreamTimeout):
         await LLMGateway(settings).complete(MESSAGES, deadline=time.monotonic() + 0.8)
@@ -87,11 +98,16 @@ async def test_finish_reason_length_is_a_warning(upstream: FakeUpstream) -> None
     assert result.finish_reason == "length" and any("token limit" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize(("fault", "kind"), [
-    (Fault("empty"), errors.UpstreamBadOutput),
-    (Fault("content_filter"), errors.ContentPolicy),
-])
-async def test_unusable_output_is_a_clear_error(upstream: FakeUpstream, fault: Fault, kind: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("fault", "kind"),
+    [
+        (Fault("empty"), errors.UpstreamBadOutput),
+        (Fault("content_filter"), errors.ContentPolicy),
+    ],
+)
+async def test_unusable_output_is_a_clear_error(
+    upstream: FakeUpstream, fault: Fault, kind: type[Exception]
+) -> None:
     upstream.script(fault)
     with pytest.raises(kind):
         await LLMGateway(remote_settings(upstream)).complete(MESSAGES)

@@ -17,8 +17,14 @@ VARIABLES = ["facts_block", "organization", "strategy", "channel", "audience", "
 
 def _prompt(version: str, **extra: object) -> dict[str, object]:
     spec: dict[str, object] = {
-        "id": "reactive", "version": version, "strategy": "reactive", "description": "d", "changelog": "c",
-        "variables": ["name"], "system": "You help {{ name }}.", "user": "Write for {{ name }}.",
+        "id": "reactive",
+        "version": version,
+        "strategy": "reactive",
+        "description": "d",
+        "changelog": "c",
+        "variables": ["name"],
+        "system": "You help {{ name }}.",
+        "user": "Write for {{ name }}.",
     }
     spec.update(extra)
     return spec
@@ -30,7 +36,9 @@ def root(tmp_path: Path) -> Path:
     folder.mkdir(parents=True)
     for version in ("v1", "v2", "v10"):
         (folder / f"{version}.yaml").write_text(yaml.safe_dump(_prompt(version)))
-    (tmp_path / "prompts" / "labels.yaml").write_text(yaml.safe_dump({"reactive": {"production": "v1", "candidate": "v2"}}))
+    (tmp_path / "prompts" / "labels.yaml").write_text(
+        yaml.safe_dump({"reactive": {"production": "v1", "candidate": "v2"}})
+    )
     return tmp_path / "prompts"
 
 
@@ -109,7 +117,14 @@ def test_shipped_prompts_cover_every_strategy_and_render_for_every_channel() -> 
     for strategy in ("reactive", "preemptive", "proactive"):
         for version in registry.versions(strategy):
             assert version.spec.strategy == strategy and version.spec.variables == VARIABLES
-            for channel in ("email", "status_page", "social_post", "press_statement", "internal_memo", "blog_post"):
+            for channel in (
+                "email",
+                "status_page",
+                "social_post",
+                "press_statement",
+                "internal_memo",
+                "blog_post",
+            ):
                 values = dict.fromkeys(VARIABLES, "x") | {"channel": channel, "max_words": 50}
                 system, user = version.render(values)
                 assert "<incident_facts>" in system["content"] and user["content"].startswith("x")
