@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -23,11 +24,14 @@ class Channel(StrEnum):
     blog_post = "blog_post"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _clean_text(value: str) -> str:
     """Reject characters that cannot be safely logged, encoded or rendered."""
     if "\x00" in value:
         raise ValueError("must not contain NUL bytes")
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
+    if _SURROGATE.search(value):
         raise ValueError("must not contain lone UTF-16 surrogates")
     return value
 

@@ -1,26 +1,74 @@
 """The rubric of RUBRIC.md as pure, deterministic graders: one module per criterion.
 
-Entry point: `grade(text, facts, strategy, channel) -> RubricResult`.
+Entry point: `grade(text, facts, strategy, channel) -> RubricResult`. The overall score is the mean of
+the applicable criteria; a draft passes when faithfulness passes and the score meets the threshold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from service.facts import Channel, Facts, Strategy
+from service.facts import Channel, Facts, Strategy, facts_from
+from service.rubric import (
+    accountable_voice,
+    acknowledgment,
+    amends,
+    channel_fit,
+    concrete_plan,
+    explanation,
+    faithfulness,
+    impact_empathy,
+    ongoing_communication,
+    ownership,
+    sincerity,
+    strategy_fit,
+)
+from service.rubric.base import Context
+from service.rubric.facts_view import view_of
+from service.rubric.text import parse
 from service.rubric.types import Criterion, CriterionResult, RubricResult, UnsupportedClaim
 
 DEFAULT_THRESHOLD = 0.7
 
+GRADERS: dict[Criterion, Callable[[Context], CriterionResult]] = {
+    Criterion.acknowledgment: acknowledgment.check,
+    Criterion.ownership: ownership.check,
+    Criterion.sincerity: sincerity.check,
+    Criterion.accountable_voice: accountable_voice.check,
+    Criterion.impact_empathy: impact_empathy.check,
+    Criterion.explanation: explanation.check,
+    Criterion.concrete_plan: concrete_plan.check,
+    Criterion.amends: amends.check,
+    Criterion.ongoing_communication: ongoing_communication.check,
+    Criterion.faithfulness: faithfulness.check,
+    Criterion.channel_fit: channel_fit.check,
+    Criterion.strategy_fit: strategy_fit.check,
+}
+
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "GRADERS",
     "Criterion",
     "CriterionResult",
     "RubricResult",
     "UnsupportedClaim",
+    "context_for",
     "grade",
 ]
+
+
+def context_for(
+    text: str, facts: Facts | Mapping[str, Any], strategy: Strategy | str, channel: Channel | str
+) -> Context:
+    """Parse the draft and analyse the facts once, for every grader to share."""
+    channel = Channel(channel)
+    return Context(
+        parse(text, channel),
+        view_of(facts_from(dict(facts) if isinstance(facts, Mapping) else facts)),
+        Strategy(strategy),
+        channel,
+    )
 
 
 def grade(
@@ -31,5 +79,16 @@ def grade(
     *,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> RubricResult:
-    """Grade one draft against every criterion. Not yet implemented: the rubric issue builds it."""
-    raise NotImplementedError("service.rubric.grade is built by the rubric issue")
+    """Grade one draft against every criterion of the rubric."""
+    ctx = context_for(text, facts, strategy, channel)
+    criteria = [grader(ctx) for grader in GRADERS.values()]
+    applicable = [c.score for c in criteria if c.applicable]
+    score = round(sum(applicable) / len(applicable), 4) if applicable else 0.0
+    faithful = next(c for c in criteria if c.criterion is Criterion.faithfulness).passed
+    return RubricResult(
+        score=score,
+        passed=faithful and score >= threshold,
+        threshold=threshold,
+        criteria=criteria,
+        unsupported=faithfulness.ledger(ctx),
+    )

@@ -1,0 +1,223 @@
+"""How well each rubric grader agrees with the labelled calibration set.
+
+The positive class is "fails": a grader earns a true positive by catching a flaw a careful reader
+labelled. Per criterion: precision, recall, F1, accuracy, Cohen's kappa and the confusion counts,
+over the drafts the label calls applicable. Faithfulness is also scored per claim: how many planted
+invented claims the ledger flags (recall) and how many flagged claims were planted (precision).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from evals.calibration_set import CalibrationCase, load_calibration
+from service.rubric import RubricResult, grade
+from service.rubric.types import Criterion
+
+FLOOR_FILE = Path(__file__).resolve().parent / "calibration_floor.json"
+
+
+@dataclass
+class Agreement:
+    criterion: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    applicability_disagreements: int = 0
+    misses: list[str] = field(default_factory=list)  # case ids where grader and label disagree
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        return (self.tp + self.tn) / self.n if self.n else 1.0
+
+    @property
+    def kappa(self) -> float:
+        """Cohen's kappa between grader and label (fails vs passes)."""
+        n = self.n
+        if not n:
+            return 1.0
+        observed = (self.tp + self.tn) / n
+        expected = (
+            (self.tp + self.fp) * (self.tp + self.fn) + (self.fn + self.tn) * (self.fp + self.tn)
+        ) / n**2
+        return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "criterion": self.criterion,
+            "n": self.n,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+            "accuracy": round(self.accuracy, 3),
+            "kappa": round(self.kappa, 3),
+            "applicability_disagreements": self.applicability_disagreements,
+            "misses": self.misses,
+        }
+
+
+@dataclass
+class ClaimAgreement:
+    planted: int = 0
+    found: int = 0
+    flagged: int = 0
+    flagged_planted: int = 0
+    missed: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.planted if self.planted else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.flagged_planted / self.flagged if self.flagged else 1.0
+
+
+@dataclass
+class CalibrationReport:
+    split: str
+    cases: int
+    criteria: list[Agreement]
+    claims: ClaimAgreement
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "split": self.split,
+            "cases": self.cases,
+            "criteria": [a.summary() for a in self.criteria],
+            "claims": {
+                **asdict(self.claims),
+                "recall": round(self.claims.recall, 3),
+                "precision": round(self.claims.precision, 3),
+            },
+        }
+
+
+def score_case(case: CalibrationCase, result: RubricResult, table: dict[Criterion, Agreement]) -> None:
+    """Add one graded case to the per-criterion confusion tables."""
+    for verdict in result.criteria:
+        label = case.labels.get(verdict.criterion)
+        agreement = table[verdict.criterion]
+        if (label is None) != (not verdict.applicable):
+            agreement.applicability_disagreements += 1
+        if label is None:
+            continue
+        grader_fails = verdict.applicable and not verdict.passed
+        label_fails = label is False
+        if grader_fails and label_fails:
+            agreement.tp += 1
+        elif grader_fails:
+            agreement.fp += 1
+            agreement.misses.append(f"{case.id} (flagged, label passes)")
+        elif label_fails:
+            agreement.fn += 1
+            agreement.misses.append(f"{case.id} (missed, label fails)")
+        else:
+            agreement.tn += 1
+
+
+def score_claims(case: CalibrationCase, result: RubricResult, claims: ClaimAgreement) -> None:
+    """Planted invented claims found (overlapping spans) and flagged claims that were planted."""
+    planted = case.invented_spans()
+    flagged = [(c.start, c.end, c.text) for c in result.unsupported]
+    claims.planted += len(planted)
+    for start, end in planted:
+        if any(s < end and e > start for s, e, _ in flagged):
+            claims.found += 1
+        else:
+            claims.missed.append(f"{case.id}: {case.text[start:end]!r}")
+    for s, e, text in flagged:
+        claims.flagged += 1
+        if any(s < end and e > start for start, end in planted):
+            claims.flagged_planted += 1
+        else:
+            claims.spurious.append(f"{case.id}: {text!r}")
+
+
+def run_agreement(cases: list[CalibrationCase], split: str) -> CalibrationReport:
+    table = {c: Agreement(c.value) for c in Criterion}
+    claims = ClaimAgreement()
+    for case in cases:
+        result = grade(case.text, case.facts, case.strategy, case.channel)
+        score_case(case, result, table)
+        score_claims(case, result, claims)
+    return CalibrationReport(split, len(cases), list(table.values()), claims)
+
+
+def render_markdown(report: CalibrationReport) -> str:
+    lines = [
+        f"### Grader agreement with the labelled calibration set ({report.split}, {report.cases} drafts)",
+        "",
+        "Positive class: the draft fails the criterion. n counts drafts the label calls applicable.",
+        "",
+        "| criterion | n | P | R | F1 | kappa | acc | tp | fp | fn | tn | applicability disagreements |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for a in report.criteria:
+        lines.append(
+            f"| {a.criterion} | {a.n} | {a.precision:.2f} | {a.recall:.2f} | {a.f1:.2f} | {a.kappa:.2f} | "
+            f"{a.accuracy:.2f} | {a.tp} | {a.fp} | {a.fn} | {a.tn} | {a.applicability_disagreements} |"
+        )
+    c = report.claims
+    lines += [
+        "",
+        f"Faithfulness per claim: {c.found}/{c.planted} planted invented claims flagged "
+        f"(recall {c.recall:.2f}); {c.flagged_planted}/{c.flagged} flagged claims were planted "
+        f"(precision {c.precision:.2f}).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: CalibrationReport, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out / "calibration.json", out / "calibration.md"
+    json_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    md_path.write_text(render_markdown(report), encoding="utf-8")
+    return [json_path, md_path]
+
+
+def floors() -> dict[str, float]:
+    data: dict[str, float] = json.loads(FLOOR_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def below_floor(report: CalibrationReport) -> list[str]:
+    """Criteria whose F1 fell below the floor recorded in the repo (floors only ever go up)."""
+    minimum = floors()
+    return [
+        f"{a.criterion}: F1 {a.f1:.3f} < floor {minimum[a.criterion]:.2f}"
+        for a in report.criteria
+        if a.criterion in minimum and a.f1 < minimum[a.criterion]
+    ]
+
+
+def run_calibration(split: str = "dev", out: Path | None = None) -> CalibrationReport:
+    report = run_agreement(load_calibration(split), split)
+    if out is not None:
+        write_report(report, out)
+    return report

@@ -1,0 +1,81 @@
+"""Accountable voice: a named senior person from the facts signs or speaks, in the first person."""
+
+from __future__ import annotations
+
+import re
+
+from service.facts import Channel
+from service.rubric import lexicon
+from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.people import known_to
+from service.rubric.types import Criterion, CriterionResult
+
+SHORT_CHANNELS = (Channel.social_post, Channel.status_page)
+TEAM_SIGNATURE = re.compile(
+    r"(?:^|\n)\s*[-—–]?\s*(?:the\s+)?[\w&'’ .]{0,40}?\b(?:team|management|department|family|communications|"
+    r"customer (?:care|service|support|experience)|leadership|board|office of the \w+)\s*\.?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def check(ctx: Context) -> CriterionResult:
+    """Passes when the spokesperson from the facts signs or is quoted, and no one else speaks for us."""
+    if not ctx.incident:
+        return not_applicable(Criterion.accountable_voice, "proactive messages need no accountable signatory")
+    text = ctx.draft.text
+    strangers = [p.name for p in ctx.draft.people if not known_to(p.name, ctx.facts.text)]
+    if strangers:
+        return verdict(
+            Criterion.accountable_voice,
+            False,
+            0.1,
+            strangers,
+            "speaks through a person the facts do not name",
+        )
+    first_person = bool(lexicon.FIRST_PERSON.search(ctx.draft.body_lower))
+    team = _team_signature(ctx)
+    spokesperson = ctx.facts.facts.spokesperson
+    if spokesperson and _named(spokesperson.name, text):
+        return verdict(
+            Criterion.accountable_voice,
+            True,
+            1.0 if first_person else 0.8,
+            [spokesperson.name],
+            "the spokesperson from the facts signs or speaks",
+        )
+    if team:
+        return verdict(Criterion.accountable_voice, False, 0.3, [team], "signed by an anonymous team")
+    if spokesperson and ctx.channel not in SHORT_CHANNELS:
+        return verdict(
+            Criterion.accountable_voice,
+            False,
+            0.35,
+            [f"missing: {spokesperson.name}"],
+            "the spokesperson in the facts neither signs nor speaks",
+        )
+    if not first_person:
+        return verdict(
+            Criterion.accountable_voice,
+            False,
+            0.3,
+            ["missing: a first-person voice"],
+            "speaks about the organisation in the third person",
+        )
+    reason = (
+        "a short channel in the organisation's own first-person voice"
+        if spokesperson
+        else "the facts name no spokesperson; speaks as the organisation, in the first person"
+    )
+    return verdict(Criterion.accountable_voice, True, 0.8, [], reason)
+
+
+def _named(name: str, text: str) -> bool:
+    tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'’-]+", name) if len(t) > 1]
+    lowered = text.lower()
+    return name.lower() in lowered or (bool(tokens) and tokens[-1].lower() in lowered and len(tokens[-1]) > 2)
+
+
+def _team_signature(ctx: Context) -> str | None:
+    tail = "\n".join(s.text for s in ctx.draft.closing(3))
+    match = TEAM_SIGNATURE.search(tail)
+    return match.group(0).strip(" -—–\n") if match else None

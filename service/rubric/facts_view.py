@@ -1,0 +1,190 @@
+"""The facts, analysed once per fact set: key terms per field, figures, people, and what kind of
+situation they describe (is a wrong involved? did harm occur?). Cached, because eval runs and
+best-of-n grade many drafts against the same facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from service.facts import Facts
+from service.rubric import lexicon
+from service.rubric.quantities import WHEN_KINDS, Quantity, extract
+from service.rubric.text import content_stems, stem
+
+# Words in the facts that say something went wrong (as stems).
+_WRONG_WORDS = frozenset(
+    stem(w)
+    for w in [
+        "underpaid",
+        "underpay",
+        "underpayment",
+        "overcharged",
+        "overcharge",
+        "overbilled",
+        "error",
+        "errors",
+        "mistake",
+        "mistakes",
+        "failed",
+        "failure",
+        "fault",
+        "faulty",
+        "incorrect",
+        "incorrectly",
+        "wrong",
+        "wrongly",
+        "breach",
+        "leak",
+        "leaked",
+        "exposed",
+        "exposure",
+        "missed",
+        "defect",
+        "defective",
+        "contaminated",
+        "contamination",
+        "recall",
+        "recalled",
+        "bug",
+        "outage",
+        "outages",
+        "delay",
+        "delayed",
+        "late",
+        "lost",
+        "loss",
+        "misclassified",
+        "discrimination",
+        "unfair",
+        "shortfall",
+        "owed",
+        "owe",
+        "cancelled",
+        "canceled",
+        "stranded",
+        "broken",
+        "broke",
+        "glitch",
+        "mislabelled",
+        "mislabeled",
+        "undercooked",
+        "injured",
+        "injury",
+        "harm",
+        "harmed",
+        "crash",
+        "crashed",
+        "corrupted",
+        "deleted",
+        "unavailable",
+        "down",
+        "disrupted",
+        "disruption",
+        "complaint",
+        "complaints",
+        "overdraft",
+        "duplicate",
+        "double-charged",
+    ]
+)
+GENERIC_PEOPLE = frozenset(
+    stem(w)
+    for w in ["customer", "customers", "people", "person", "staff", "user", "users", "member", "members"]
+)
+
+
+@dataclass(frozen=True)
+class FactsView:
+    facts: Facts
+    text: str
+    lower: str
+    stems: frozenset[str]
+    org_stems: frozenset[str]
+    summary: frozenset[str]
+    affected: frozenset[str]
+    cause: frozenset[str]
+    reasoning: frozenset[str]
+    actions: tuple[frozenset[str], ...]
+    prevention: tuple[frozenset[str], ...]
+    remedies: tuple[frozenset[str], ...]
+    next_update: frozenset[str]
+    quantities: tuple[Quantity, ...]
+    wrong_involved_preemptive: bool
+    plan_has_timing: bool
+    people_stems: frozenset[str]
+    spokesperson_tokens: tuple[str, ...]
+
+    def key_terms(self, *fields: frozenset[str]) -> frozenset[str]:
+        """Content stems of the given fields, without the organisation's own name."""
+        return frozenset().union(*fields) - self.org_stems
+
+    @property
+    def has_plan(self) -> bool:
+        return bool(self.actions or self.prevention)
+
+    @property
+    def has_remedy(self) -> bool:
+        return bool(self.remedies)
+
+
+def all_text(facts: Facts) -> str:
+    parts: list[str] = [facts.organization, facts.summary]
+    parts += [
+        v
+        for v in (
+            facts.affected,
+            facts.cause,
+            facts.discovered_by,
+            facts.reasoning,
+            facts.next_update,
+            facts.contact,
+        )
+        if v
+    ]
+    parts += facts.actions_taken + facts.prevention + facts.remedy
+    parts += [f"{t.when}: {t.what}" for t in facts.timeline]
+    if facts.spokesperson:
+        parts += [facts.spokesperson.name, facts.spokesperson.title or ""]
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=512)
+def _view(key: str) -> FactsView:
+    facts = Facts.model_validate_json(key)
+    text = all_text(facts)
+    org = content_stems(facts.organization)
+    situation = " ".join(v for v in (facts.summary, facts.affected, facts.cause, facts.discovered_by) if v)
+    wrong = bool(facts.cause) or bool(facts.remedy) or bool(content_stems(situation) & _WRONG_WORDS)
+    people = frozenset(
+        stem(m.group(0)) for m in lexicon.PEOPLE.finditer(f"{facts.summary} {facts.affected or ''}".lower())
+    )
+    return FactsView(
+        facts=facts,
+        text=text,
+        lower=text.lower(),
+        stems=content_stems(text),
+        org_stems=org,
+        summary=content_stems(facts.summary) - org,
+        affected=content_stems(facts.affected or "") - org,
+        cause=content_stems(facts.cause or "") - org,
+        reasoning=content_stems(facts.reasoning or "") - org,
+        actions=tuple(content_stems(a) - org for a in facts.actions_taken),
+        prevention=tuple(content_stems(p) - org for p in facts.prevention),
+        remedies=tuple(content_stems(r) - org for r in facts.remedy),
+        next_update=content_stems(facts.next_update or ""),
+        quantities=tuple(extract(text)),
+        wrong_involved_preemptive=wrong,
+        plan_has_timing=any(
+            q.kind in WHEN_KINDS for q in extract(" ".join([*facts.actions_taken, *facts.prevention]))
+        ),
+        people_stems=people - {stem("you"), stem("everyone")},
+        spokesperson_tokens=tuple(re.findall(r"[A-Za-z][A-Za-z'-]+", facts.spokesperson.name))
+        if facts.spokesperson
+        else (),
+    )
+
+
+def view_of(facts: Facts) -> FactsView:
+    return _view(facts.model_dump_json())

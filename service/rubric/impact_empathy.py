@@ -1,0 +1,134 @@
+"""Impact and empathy: says who was affected and how, with the specifics the facts give."""
+
+from __future__ import annotations
+
+import re
+
+from service.facts import Strategy
+from service.rubric import lexicon
+from service.rubric.base import Context, verdict
+from service.rubric.text import Sentence, overlap, quote
+from service.rubric.types import Criterion, CriterionResult
+
+SPECIFIC_TERMS = 2
+# Hedged or shrunken descriptions of who was hit: they name people without committing to who.
+VAGUE_WHO = re.compile(
+    r"\b(?:some(?! of (?:you|them|those|the \d))|certain|a number of|a (?:small|limited|few)|limited number|those (?:whose|who)|if you (?:were|have been)|"
+    r"may have (?:been|affected|seen)|might have|potentially|any (?:customers?|users?|one) who|a handful|many(?! of (?:you|them|those)))\b"
+)
+# A reader told what to do ("Please don't eat it", "Return it to the store") is being addressed directly.
+_IMPERATIVE = r"(?:do not|don['’]t|return|take|call|check|stop|throw|bring|contact)\b"
+ADDRESSED = re.compile(rf"^(?:please |if you \w+ \w+, )?{_IMPERATIVE}")
+ADDRESSED_ANYWHERE = re.compile(rf"(?:^|[.;:] )(?:please )?{_IMPERATIVE}")
+
+
+def check(ctx: Context) -> CriterionResult:
+    """Passes when a sentence about the affected people gives the facts' specifics, without hedging them."""
+    people = _people_sentences(ctx)
+    if not people:
+        return verdict(
+            Criterion.impact_empathy,
+            False,
+            0.0,
+            ["missing: who is affected"],
+            "never mentions the people affected",
+        )
+    specifics = _specifics(ctx)
+    counts = _affected_counts(ctx)
+    counted = [s for s in people if _counts_people(s, counts, ctx)]
+    hedged = [s for s in people if _hedges(s, ctx)]
+    concrete = counted or ([] if hedged else [s for s in people if _concrete(s, specifics, ctx)])
+    concrete = concrete or ([] if hedged else _instructed(ctx, specifics))
+    if concrete:
+        best = max(concrete, key=lambda s: len(s.stems & specifics))
+        share = overlap(specifics, frozenset().union(*(s.stems for s in concrete)))
+        return verdict(
+            Criterion.impact_empathy,
+            True,
+            min(1.0, 0.7 + share),
+            [quote(best)],
+            "says who is affected and how, specifically",
+        )
+    evidence = [quote(hedged[0])] if hedged else [quote(people[0])]
+    reason = (
+        "hedges who was affected ('some', 'may have')"
+        if hedged
+        else "mentions people only in general terms, not who was affected or how"
+    )
+    return verdict(Criterion.impact_empathy, False, 0.35, evidence, reason)
+
+
+def _counts_people(sentence: Sentence, counts: set[object], ctx: Context) -> bool:
+    """Gives the facts' number of affected people (or accounts, passengers...)."""
+    return any(q.kind == "number" and q.value in counts for q in ctx.draft.quantities_in(sentence))
+
+
+def _concrete(sentence: Sentence, specifics: frozenset[str], ctx: Context) -> bool:
+    """With the sentence beside it, names the affected people's situation in the facts' own terms."""
+    window = [s for s in ctx.draft.sentences if abs(s.index - sentence.index) <= 1]
+    return len(frozenset().union(*(s.stems for s in window)) & specifics) >= SPECIFIC_TERMS
+
+
+def _instructed(ctx: Context, specifics: frozenset[str]) -> list[Sentence]:
+    """A notice that tells the affected reader what to do ("do not eat it") about the specific thing."""
+    told = [s for s in ctx.draft.sentences if ADDRESSED.search(s.lower)]
+    named = specifics & ctx.draft.stems
+    return told if told and len(named) >= SPECIFIC_TERMS + 1 else []
+
+
+def _people_sentences(ctx: Context) -> list[Sentence]:
+    named = set(ctx.draft.matching(lexicon.PEOPLE))
+    groups = ctx.facts.people_stems
+    others = {s for s in ctx.draft.sentences if s.stems & groups or ADDRESSED.search(s.lower)}
+    if not (named or others) and ctx.draft.matching(ADDRESSED_ANYWHERE):
+        others = set(ctx.draft.matching(ADDRESSED_ANYWHERE))
+    return sorted(named | others, key=lambda s: s.index)
+
+
+def _hedges(sentence: Sentence, ctx: Context) -> bool:
+    """A vague 'some'/'may have' the facts themselves do not use."""
+    for match in VAGUE_WHO.finditer(sentence.lower):
+        following = sentence.lower[match.end() :].split()[:1]
+        phrase = " ".join([match.group(0), *following])
+        if phrase not in ctx.facts.lower:  # the facts' own "some could not reach..." is not a hedge
+            return True
+    return False
+
+
+def _specifics(ctx: Context) -> frozenset[str]:
+    """Who and how, per the facts: the affected field and the summary; for proactive also the reasoning."""
+    facts = ctx.facts
+    terms = facts.key_terms(facts.affected, facts.summary)
+    if ctx.strategy is Strategy.proactive:
+        terms |= facts.key_terms(facts.reasoning)
+    return terms - _CALENDAR - (facts.cause - facts.affected)
+
+
+_CALENDAR = frozenset(
+    {
+        "januari",
+        "februari",
+        "march",
+        "april",
+        "may",
+        "june",
+        "juli",
+        "august",
+        "septemb",
+        "octob",
+        "novemb",
+        "decemb",
+        "week",
+        "day",
+        "month",
+        "year",
+        "today",
+        "yesterday",
+    }
+)
+
+
+def _affected_counts(ctx: Context) -> set[object]:
+    """How many people (or accounts, passengers...) the facts say were affected."""
+    affected_text = ctx.facts.facts.affected or ctx.facts.facts.summary
+    return {q.value for q in ctx.facts.quantities if q.kind == "number" and q.text in affected_text}

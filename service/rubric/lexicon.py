@@ -1,0 +1,239 @@
+"""Phrase patterns the graders use as features. Each is one compiled regex, named for what it signals,
+written in lower case and always matched against lower-cased text (`Draft.lower`, `Sentence.lower`).
+
+Patterns are features, not verdicts: graders combine them with who the sentence is about, whether it
+is negated, and how much of the facts it names.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Patterns are matched against lower-cased text: case-sensitive matching is several times faster."""
+    return re.compile(pattern)
+
+
+WE = r"(?:we|we've|we're|we'd|we'll|i|i've|i'm|i'd|i'll|our team|our company|this company)"
+# "we/I" as the subject of the clause that follows (first person).
+FIRST_PERSON = _rx(r"\b(?:we|i|our|us|my|me)\b|\bwe['’](?:ve|re|d|ll)\b|\bi['’](?:m|ve|d|ll)\b")
+NEGATION = _rx(r"\b(?:not|never|no|n't|nor|without|neither)\b|n['’]t\b")
+
+# --- sincerity ---
+APOLOGY = _rx(
+    r"\b(?:sorry|apologi[sz]e[sd]?|apologi[sz]ing|apolog(?:y|ies)|forgive us|owe (?:you|our \w+|every\w*) an apology)\b"
+)
+CONTRITION = _rx(
+    r"\bwe (?:let (?:you|our \w+|them|you all) down|got (?:this|it|that) (?:badly |completely |very )?wrong|"
+    r"were wrong|fell (?:well |far )?short|failed (?:you|our \w+|them))\b|"
+    r"\b(?:this|that|it) (?:should (?:never|not) have happened|is not (?:good enough|acceptable|ok)|was unacceptable|"
+    r"is unacceptable|was not acceptable)\b|\bwe (?:are|am|'re) (?:ashamed|embarrassed)\b|"
+    r"\bwe regret that we\b|\bi regret that (?:we|i)\b"
+)
+NON_APOLOGY = _rx(
+    r"\b(?:regret|apologi[sz]e for|sorry for) (?:any|all) (?:inconvenience|confusion|disruption|trouble|frustration|"
+    r"issues?|concerns?|difficult(?:y|ies)|impact)\b|"
+    r"\bsorry (?:if|that you feel|you feel|if you feel|to those who feel|to hear)\b|\bapologi[sz]e if\b|"
+    r"\bsorry for (?:the|this|any) (?:inconvenience|confusion)\b|\bapologi[sz]e for (?:the|this) (?:inconvenience|confusion)\b|"
+    r"\b(?:we|i) (?:understand|appreciate|recogni[sz]e|know|realize|realise) (?:that )?(?:this|that|it|the \w+|"
+    r"the situation|these \w+) (?:may|might|could|can) (?:have )?(?:be(?:en)?|cause[sd]?|create[sd]?) "
+    r"(?:\w+ )?(?:frustrat|inconvenien|disappoint|concern|difficult|upsetting|annoying|stressful)\w*|"
+    r"\bfor (?:some|a few|those) (?:customers?|of you|users)\b.{0,40}\b(?:frustrat|inconvenien)\w*|"
+    r"\bany inconvenience (?:this|that|it) (?:may|might) have caused\b|\bregret(?:s|ted)? (?:the|this) (?:situation|"
+    r"incident|issue|matter)\b|\bwe regret any\b"
+)
+BOILERPLATE = _rx(
+    r"\b(?:we|the company) take[sn]? (?:this|these|the (?:matter|issue|situation)|your \w+|(?:customer|data) \w+) "
+    r"(?:very |extremely |incredibly )?seriously\b|\bvalued (?:customers?|members?|clients?|partners?|staff)\b|"
+    r"\b(?:committed|dedicated) to (?:providing|delivering|offering|ensuring) (?:the )?(?:best|highest|excellent|"
+    r"exceptional|world-class|outstanding|superior|the highest)\b|\bour (?:top|number one|utmost|highest) priority\b|"
+    r"\butmost\b|\bat the heart of everything\b|\bsecond to none\b|\bstrive (?:for|to deliver) excellence\b"
+)
+SUPERLATIVE = _rx(
+    r"\b(?:best-in-class|world-class|industry-leading|market-leading|cutting-edge|state-of-the-art|unparalleled|"
+    r"unrivall?ed|unmatched|exceptional|outstanding|incredible|amazing|fantastic|extraordinary|tremendous|"
+    r"unwavering|relentless(?:ly)?|passionate(?:ly)?|deeply committed|truly|incredibly|best possible|"
+    r"highest (?:possible )?(?:standards?|quality|level)|innovative|seamless(?:ly)?|thrilled|delighted|excited|"
+    r"proud to|exciting|leading)\b"
+)
+LEGALESE = _rx(
+    r"\b(?:hereby|herein|aforementioned|pursuant to|without prejudice|notwithstanding|liability for)\b"
+)
+
+# --- ownership ---
+RESPONSIBILITY = _rx(
+    rf"\b{WE} (?:(?:fully |completely )?(?:take|accept|bear|assume)s?) (?:full |complete |total |sole )?"
+    rf"(?:responsibility|ownership|the blame|accountability)\b|\b(?:this|that|it|the (?:mistake|error|failure|fault|blame))"
+    rf"(?: was| is|['’]s)? (?:entirely |squarely |completely )?(?:on us|ours|our (?:own )?(?:mistake|error|fault|"
+    rf"failure|responsibility|doing))\b|\bour (?:own )?(?:mistake|error|fault|failure|responsibility|oversight)\b|"
+    rf"\b{WE} (?:are|am|'re|were) (?:fully |entirely |solely )?(?:responsible|accountable|to blame|at fault)\b|"
+    rf"\bthe (?:responsibility|fault|blame) (?:is|lies|rests) (?:with us|with me|ours)\b|\bno excuses?\b|"
+    rf"\b(?:that|this|it)['’]?s on (?:us|me)\b|\bwe own (?:this|it|that)\b"
+)
+# "we" + a verb of doing something wrong: the active voice of a mistake.
+ACTIVE_WRONG = _rx(
+    rf"\b{WE} (?:\w+ly )?(?:have |had |did |do )?(?:(?:under|over|mis|wrongly |incorrectly )\w+|made (?:a |an |the |serious |several )?"
+    rf"(?:\w+ )?(?:mistakes?|errors?|wrong|bad|poor|faulty)|"
+    r"caused|broke|failed|missed|got|let|lost|shipped|sent|pushed|charged|deployed|released|overlooked|"
+    r"neglected|ignored|delayed|exposed|mishandled|miscalculated|misclassified|mislabell?ed|should have|"
+    r"did not|didn['’]t|took too long|were too slow|were slow|applied|ran|introduced|changed|rolled out|"
+    r"published|kept|paid)\b"
+)
+DEFLECTION = _rx(
+    r"\b(?:due to|because of|caused by|as a result of|resulting from|stemm(?:ed|ing) from|owing to|the result of|"
+    r"attributable to|triggered by)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}?(?:vendor|supplier|partner|third[- ]part(?:y|ies)|"
+    r"provider|contractor|subcontractor|carrier|processor|system|software|glitch|technical|hardware|platform|"
+    r"human error|an? (?:employee|staff member|individual|agent)|weather|storm|hackers?|cyber|unforeseen|"
+    r"unprecedented|circumstances|external|industry|regulat\w+)\b|"
+    r"\b(?:our |a |the |one of our )?(?:vendor|supplier|partner|third[- ]party|provider|contractor|carrier|"
+    r"processor)['’]?s?\b[^.]{0,60}\b(?:failed|caused|made|error|mistake|outage|issue|problem|stopped|went down|"
+    r"did not|didn['’]t|was responsible)\b|"
+    r"\b(?:beyond|outside) (?:of )?our control\b|\bnot (?:our|the company['’]s) fault\b|\bthrough no fault of\b|"
+    r"\b(?:a|an|the) (?:system|systems|software|technical|computer|it|payroll system|platform) "
+    r"(?:glitch|error|issue|fault|failure|problem|malfunction)\b|\bhuman error\b|"
+    r"\b(?:customers?|users?|you) (?:may have |might have )?(?:entered|used|misused|failed to|did not|didn['’]t)\b"
+)
+PASSIVE_AGENTLESS = _rx(
+    r"\b(?:mistakes?|errors?|issues?|problems?|failures?|oversights?|discrepanc(?:y|ies)|irregularit(?:y|ies)|"
+    r"underpayments?|overcharges?)\s+(?:were|was|have been|has been|had been)\s+(?:made|found|identified|"
+    r"discovered|experienced|encountered|introduced)\b|"
+    r"\b(?:an?|the|some)\s+(?:\w+\s+){0,2}(?:issue|error|problem|incident|outage|glitch|disruption|discrepancy)\s+"
+    r"(?:occurred|arose|happened|emerged|took place|was experienced)\b|"
+    r"\b(?:errors?|issues?|problems?|discrepanc\w+)\s+(?:occurred|arose|crept in|emerged)\b|"
+    r"\b(?:staff|customers?|employees?|workers?|users?|accounts?|payments?|orders?|services?)\s+(?:were|was|have been|"
+    r"had been)\s+(?:\w+ly\s+)?(?:underpaid|overcharged|impacted|affected|disrupted|delayed|charged|billed)\b"
+    r"(?![^.]{0,30}\bby (?:us|our|me)\b)"
+)
+CONDITIONAL_HARM = _rx(
+    r"\bif (?:anyone|any(?: of (?:you|our \w+))?|any customers?|some(?:one| of you| customers)?|you)\s+"
+    r"(?:was|were|has been|have been|may have been|might have been|feel|felt)\s+(?:\w+ly\s+)?(?:affected|impacted|"
+    r"inconvenienced|upset|offended|disappointed)\b|\bto (?:anyone|those) who (?:may|might) have been (?:affected|"
+    r"impacted|inconvenienced)\b|\bany (?:customers?|users?|members?|staff) who may have been (?:affected|impacted)\b"
+)
+
+# --- acknowledgment ---
+VAGUE_EVENT = _rx(
+    r"\b(?:an?|the|this|recent|some) (?:recent )?(?:issues?|situation|matter|events?|incidents?|"
+    r"developments?|circumstances|challenges?|difficult(?:y|ies)|occurrences?|concerns?)\b"
+)
+MINIMISING = _rx(
+    r"\b(?:a (?:small|limited|tiny) (?:number|percentage|proportion|group|subset|fraction) of|a (?:handful|few) of|"
+    r"a handful|a few (?:customers|users|people|staff|employees|members|accounts|stores|orders)|"
+    r"some (?:customers|users|people|staff|employees|members|accounts)|isolated|brief(?:ly)?|momentar(?:y|ily)|"
+    r"minor|slight(?:ly)?|temporar(?:y|ily)|short-lived|small (?:number|group|percentage|glitch|issue|hiccup)|"
+    r"hiccup|blip|limited (?:impact|number|disruption)|only a few|a bit of)\b"
+)
+
+# --- plan, follow-up ---
+VAGUE_PLAN = _rx(
+    r"\b(?:looking into (?:it|this|the \w+)|investigating|will (?:do|be) better|take (?:this|it) (?:very )?seriously|"
+    r"working (?:hard|diligently|tirelessly|around the clock) (?:to|on)|(?:steps|measures|actions) to (?:ensure|prevent|"
+    r"avoid)|reviewing (?:our|the) (?:processes|procedures|systems)|(?:learn|learning) from (?:this|it)|"
+    r"won['’]t happen again|will not happen again|continuous(?:ly)? improv\w+|(?:appropriate|necessary) (?:steps|action|"
+    r"measures)|explore (?:ways|options))\b"
+)
+FUTURE_ACTION = _rx(
+    rf"\b{WE} (?:will|are going to|plan to|intend to|commit to|promise to|have committed to|are now|now)\b|"
+    rf"\bfrom (?:now on|today|\w+ \d|\d)|\bstarting (?:on |from |in |today|next)|\b(?:by|before|from|until|on) "
+    r"(?:\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|the end of)"
+)
+DONE_ACTION = _rx(
+    rf"\b{WE} (?:have |'ve |already |immediately )?(?:fixed|corrected|restored|rolled back|reversed|repaired|"
+    r"resolved|patched|updated|changed|replaced|removed|stopped|paused|suspended|notified|contacted|refunded|paid|"
+    r"reprocessed|recalled|introduced|added|hired|appointed|published|installed|retrained|trained|closed|reopened)\b"
+)
+FOLLOW_UP = _rx(
+    r"\b(?:next update|further update|another update|update (?:you|this|here|again|by|on|at|every|within)|"
+    r"keep (?:you|everyone|all of you|customers|staff|our \w+) (?:updated|informed|posted)|will (?:share|publish|post|"
+    r"report|write|email|contact|update|let you know|follow up|be in touch|reach out|send)|let you know|follow(?:-| )up|"
+    r"(?:full|incident|detailed|public) report|check (?:back|our)|status page|stay tuned|more (?:details|information) "
+    r"(?:soon|to come|by|on))\b"
+)
+CONTACT = _rx(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|org|net|example|io|co|gov|edu)(?:/\S*)?|"
+    r"\b(?:call|phone|email|e-mail|contact|reach|write to|message|dm|reply to|talk to|speak to|ask)\b[^.]{0,60}"
+    r"\b(?:us|me|our|team|helpline|hotline|line|desk|manager|support|directly)\b|\b\d{3,4}[ -]?\d{3}[ -]?\d{3,4}\b|"
+    r"\bquestions?\b[^.]{0,40}\b(?:to|at|on|via|reply|contact|email|call)\b|\bmy (?:door|inbox) is open\b"
+)
+
+# --- impact ---
+PEOPLE = _rx(
+    r"\b(?:customers?|clients?|users?|members?|subscribers?|passengers?|travell?ers?|patients?|families|parents|"
+    r"students?|guests?|shoppers?|staff|employees?|workers?|colleagues|team members?|people|residents?|"
+    r"account ?holders?|policyholders?|drivers?|riders?|buyers?|sellers?|merchants?|partners?|suppliers?|farmers?|"
+    r"communit(?:y|ies)|viewers?|readers?|listeners?|fans?|households?|homes|businesses|accounts?|account owners?|"
+    r"you|your|everyone)\b"
+)
+IMPACT = _rx(
+    r"\b(?:could ?n[o']t|could not|unable|without|lost|missed|stranded|delayed|cancell?ed|underpaid|overcharged|"
+    r"charged|affected|impacted|disrupted|hit|harmed|exposed|stuck|waited|waiting|left|kept from|out of pocket|"
+    r"short|went without|cost|losing|interrupted|denied|sick|ill|hospitali[sz]ed|worried|frustrat\w+|stress\w*)\b"
+)
+
+# --- explanation ---
+CAUSAL = _rx(
+    r"\b(?:because|caused|cause|due to|the reason|reasons?|why|led to|resulted|result of|root cause|happened when|"
+    r"stemmed|so that|in order to|which meant|meaning that|this meant|that meant|since|as a result|rather than|"
+    r"instead of|we decided|we chose|the thinking|our thinking|thought process|here is why|here['’]s why|"
+    r"the goal|to (?:keep|make|protect|give|ensure|help|avoid|cover|pay|fund|invest))\b"
+)
+EXCUSE = _rx(
+    r"\b(?:unprecedented|unforeseen|unforeseeable|beyond our control|outside (?:of )?our control|no one could have|"
+    r"circumstances|act of god|perfect storm|industry-wide|everyone (?:else )?(?:is|was) affected|like many|"
+    r"as with many)\b"
+)
+CAUSE_NOUNS = _rx(
+    r"\b(?:cyber-?attack|attack|hack(?:ers?|ed)?|ransomware|malware|weather|storm|power (?:failure|cut|outage)|"
+    r"fire|flood|strike|sabotage|fraud|virus|bug|glitch|outage at|vendor|supplier|contractor|human error|"
+    r"rogue employee|software update|database|server|network failure|misconfiguration)\b"
+)
+LEGAL_EXPOSURE = _rx(
+    r"\b(?:breach(?:es|ed)?|negligen(?:t|ce)|illegal(?:ly)?|unlawful(?:ly)?|unauthori[sz]ed|leak(?:s|ed|age)?|"
+    r"liab(?:le|ility)|fraudulent(?:ly)?|violat(?:ed|ion|ions|ing)|infring\w+|malpractice|misconduct)\b"
+)
+
+# --- promises ---
+PROMISE = _rx(
+    rf"\b(?:{WE}|our team) (?:will|are going to|promise to|commit to|guarantee|pledge to|are offering|will be offering|"
+    r"are giving|will be giving|are providing|will provide|will give|will refund|will pay|will credit|will send|"
+    r"will cover|will waive)\b|\byou (?:will|['’]ll) (?:receive|get|see|be (?:given|offered|sent|refunded|paid|"
+    r"credited|reimbursed|compensated))\b|\b(?:everyone|every (?:affected )?\w+|each (?:affected )?\w+|all affected "
+    r"\w+) (?:will|is going to) (?:receive|get|see|be)\b"
+)
+REMEDY_WORDS = _rx(
+    r"\b(?:refund\w*|credit(?:s|ed)?|discount\w*|vouchers?|coupons?|compensat\w+|reimburs\w+|free|waive[sd]?|"
+    r"gift\w*|bonus\w*|back ?pay|rebate\w*|(?:full |partial )?repayment|complimentary|extra (?:month|week|day|"
+    r"data|miles|points)|points|miles|cash(?:back)?|payout|goodwill|gesture|store credit|gift card|upgrade)\b"
+)
+GENERIC_PROMISE = _rx(
+    r"\b(?:keep (?:you|everyone) (?:updated|informed|posted)|update (?:you|this|everyone)|be in touch|let you know|"
+    r"do better|learn from|listen|answer (?:your|every|any) questions?|be (?:open|transparent|honest)|share (?:more|"
+    r"what we learn|updates?)|follow up|respond|reply|work (?:hard|to)|make (?:this|it|things) right|continue to|"
+    r"keep working|earn back|rebuild|regain)\b"
+)
+
+# --- channel and strategy ---
+HYPE = _rx(
+    r"\b(?:exciting|excited|thrilled|delighted|amazing|incredible|proud to|best-in-class|world-class|"
+    r"game-chang\w+|innovative|revolutionary|unbeatable|don['’]t miss|limited time|sign up|special offer|"
+    r"check out our)\b"
+)
+STAFF_ADDRESS = _rx(
+    r"\b(?:team|staff|colleagues|everyone|all|store managers?|managers?|crew|associates|employees|"
+    r"agents|reps|frontline|you)\b"
+)
+STAFF_DIRECTIVE = _rx(
+    r"\b(?:please|if (?:customers?|a customer|anyone|people|clients?|passengers?|callers?|shoppers?|guests?) "
+    r"(?:ask|asks|call|calls|raise|mention|want|contact|are)|tell (?:them|customers?|callers?|anyone)|"
+    r"say (?:that|this)|do not|don['’]t|never|avoid|refer|direct (?:them|customers?|questions?|enquiries|anyone)|"
+    r"point (?:them|customers?)|make sure|you should|you can (?:tell|say|offer|point|refer|share)|what to say|"
+    r"talking points|escalate|forward|send (?:them|questions?|enquiries)|use (?:the|this) (?:script|wording|lines?)|"
+    r"we (?:need|ask) you to|your role|here is what|here['’]s what)\b"
+)
+CELEBRATORY = _rx(
+    r"\b(?:(?:we are|we['’]re) (?:thrilled|excited|delighted|pleased|proud) to (?:announce|share|"
+    r"introduce|unveil)|great news|exciting news|big news)\b"
+)
+CRISIS = _rx(r"\b(?:outage|incident|breach|mistake|error|failure|problem|went wrong|disruption|recall)\b")

@@ -1,0 +1,87 @@
+"""Ownership: the organisation takes responsibility in the active voice; no deflection, no passive."""
+
+from __future__ import annotations
+
+import re
+
+from service.rubric import lexicon
+from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.text import Sentence, quote
+from service.rubric.types import Criterion, CriterionResult
+
+
+def check(ctx: Context) -> CriterionResult:
+    """Passes when "we" own the wrong (or its action) and nothing shifts the blame or hides the actor."""
+    if not ctx.wrong_involved:
+        return not_applicable(Criterion.ownership, "no wrong to own in these facts")
+    draft = ctx.draft
+    owning = _owning(ctx)
+    deflecting = [s for s in draft.matching(lexicon.DEFLECTION) if s not in owning]
+    conditional = draft.matching(lexicon.CONDITIONAL_HARM)
+    passive = [s for s in draft.matching(lexicon.PASSIVE_AGENTLESS) if s not in owning]
+    if conditional:
+        return verdict(
+            Criterion.ownership,
+            False,
+            0.2,
+            [quote(conditional[0])],
+            "treats the harm as hypothetical ('if anyone was affected')",
+        )
+    if deflecting and not _strong_ownership(owning):
+        return verdict(
+            Criterion.ownership,
+            False,
+            0.25,
+            [quote(deflecting[0])],
+            "shifts the cause to someone or something else instead of owning it",
+        )
+    if not owning:
+        evidence = [quote(passive[0])] if passive else ["missing: a sentence where we take responsibility"]
+        reason = (
+            "describes the wrong in the passive voice, with no one owning it"
+            if passive
+            else "never says that we did this or that it is our responsibility"
+        )
+        return verdict(Criterion.ownership, False, 0.15 if passive else 0.1, evidence, reason)
+    return verdict(
+        Criterion.ownership,
+        True,
+        1.0 if not deflecting else 0.8,
+        [quote(owning[0])],
+        "takes responsibility in the active voice",
+    )
+
+
+def _owning(ctx: Context) -> list[Sentence]:
+    """Sentences where we own the wrong: explicit responsibility, or we as the actor of the facts' wrong."""
+    draft = ctx.draft
+    explicit = set(draft.matching(lexicon.RESPONSIBILITY)) | set(draft.matching(lexicon.CONTRITION))
+    # "we pushed a faulty change", "we underpaid": we as the actor of the facts' wrong.
+    active = {
+        s
+        for s in draft.matching(lexicon.ACTIVE_WRONG)
+        if _about_the_wrong(s, ctx) and not _negated_ownership(s.text)
+    }
+    return sorted(explicit | active, key=lambda s: s.index)
+
+
+def _about_the_wrong(sentence: Sentence, ctx: Context) -> bool:
+    wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause, ctx.facts.affected)
+    return bool(sentence.stems & wrong_terms) or bool(lexicon.CRISIS.search(sentence.lower))
+
+
+_DENIAL = re.compile(
+    r"\bwe (?:did not|didn['’]t|never|were not|weren['’]t|are not|aren['’]t) (?:cause|do|make|know|intend|"
+    r"responsible|to blame|at fault)|\bnot (?:our|my) fault\b",
+    re.IGNORECASE,
+)
+
+
+def _negated_ownership(text: str) -> bool:
+    """ "we did not cause this", "not our fault": a denial, not ownership."""
+    return bool(_DENIAL.search(text))
+
+
+def _strong_ownership(owning: list[Sentence]) -> bool:
+    """Naming a vendor is fine when we still say plainly that it is ours to answer for."""
+    return any(lexicon.RESPONSIBILITY.search(s.lower) or lexicon.CONTRITION.search(s.lower) for s in owning)

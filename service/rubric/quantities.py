@@ -1,0 +1,305 @@
+"""Figures, amounts, percentages, durations, dates and times in text, normalised so that different
+spellings of the same fact compare equal: "$5m" = "5 million dollars", "48 hours" = "two days",
+"30 June" = "June 30", "half" = "50%", "1:05 pm" = "13:05".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from service.rubric.gating import could_match
+
+MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_UNITS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "a dozen": 12,
+    "dozen": 12,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "k": 1_000,
+    "million": 1_000_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "b": 1_000_000_000,
+}
+_FRACTIONS = {
+    "half": 50.0,
+    "a third": 33.3,
+    "one third": 33.3,
+    "a quarter": 25.0,
+    "one quarter": 25.0,
+    "three quarters": 75.0,
+    "two thirds": 66.7,
+}
+HOURS_PER = {
+    "minute": 1 / 60,
+    "min": 1 / 60,
+    "hour": 1,
+    "hr": 1,
+    "h": 1,
+    "day": 24,
+    "week": 168,
+    "fortnight": 336,
+    "month": 730,
+    "year": 8760,
+}
+_CURRENCY_WORDS = r"dollars?|usd|euros?|eur|pounds?|gbp|aud|cad|nzd|rupees?|yen"
+
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
+_BIG = r"hundred|thousand|million|billion"
+_SPELLED = rf"(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}|{_BIG}))*|an?\s+(?:{_BIG}))"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_UNIT = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|fortnights?|months?|years?)"
+
+QUANTITY = re.compile(
+    rf"(?P<cur>[$£€]|\b(?:usd|aud|cad|nzd|eur|gbp)\s?)?(?P<num>{_DIGITS}|\b{_SPELLED}\b)"
+    rf"(?P<scale>\s*(?:hundred|thousand|million|billion|bn|mn|k|m|b)\b)?"
+    rf"(?:\s*(?P<pct>%|per\s?cent\b|percent\b))?"
+    rf"(?:\s*(?P<curword>{_CURRENCY_WORDS})\b)?"
+    rf"(?:[\s-]*(?P<unit>{_UNIT})\b)?"
+)
+_SPELLED_START = re.compile(rf"\b(?:{_NUMBER_WORD}|an? (?:{_BIG}))")
+_DIGIT = re.compile(r"\d")
+FRACTION = re.compile(
+    r"\b(?P<frac>half|a third|one third|a quarter|one quarter|three quarters|two thirds)\b(?![- ]part)"
+)
+DATE_MONTH_FIRST = re.compile(
+    rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+)
+DATE_DAY_FIRST = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_MONTH})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+)
+DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+DATE_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>(?:19|20)?\d\d))?\b")
+MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\b(?:\s+(?P<year>(?:19|20)\d\d))?")
+YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
+WEEKDAY = re.compile(rf"\b(?P<weekday>{'|'.join(WEEKDAYS)})s?\b")
+TIME = re.compile(
+    r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?![a-z])|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b",
+)
+WHEN_KINDS = frozenset({"date", "numeric_date", "month", "weekday", "time", "duration", "year"})
+HARMLESS = re.compile(
+    r"\b24/7\b|\b24x7\b|\b(?:no|any|every|some)\s?one\b|\bone\s+(?:of|another|by one|more|day at a time)\b|"
+    r"\bone\b(?!\s*(?:-\s*)?(?:hundred|thousand|million|billion|%|per\s?cent|percent|minute|hour|day|week|month|year))",
+)
+
+
+Value = tuple[float | int | str, ...]
+Adder = Callable[[str, Value, int, int], None]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One figure found in text: what kind, its normalised value, and where it is."""
+
+    kind: str  # money, percent, duration, number, date, month, year, weekday, time
+    value: Value
+    text: str
+    start: int
+    end: int
+
+
+def words_to_number(text: str) -> float | None:
+    """ "two hundred and forty" -> 240; "a dozen" -> 12; None when it is not a number."""
+    total, current = 0.0, 0.0
+    seen = False
+    for token in re.split(r"[\s-]+", text.lower().strip()):
+        if token in ("and", ""):
+            continue
+        if token in ("a", "an"):
+            token = "one"
+        if token in _UNITS:
+            current += _UNITS[token]
+        elif token in _TENS:
+            current += _TENS[token]
+        elif token == "hundred":
+            current = max(current, 1) * 100
+        elif token in ("thousand", "million", "billion"):
+            total += max(current, 1) * _SCALES[token]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _number(raw: str, scale: str | None) -> float | None:
+    raw_clean = raw.replace(",", "")
+    value = float(raw_clean) if re.fullmatch(r"\d+(?:\.\d+)?", raw_clean) else words_to_number(raw)
+    if value is None:
+        return None
+    if scale:
+        value *= _SCALES.get(scale.strip().lower(), 1)
+    return value
+
+
+def _unit_hours(unit: str) -> float:
+    singular = unit.lower().rstrip("s") if unit.lower() not in ("hrs", "mins") else unit.lower()[:-1]
+    return HOURS_PER.get(singular, HOURS_PER.get(singular[:3], 1.0))
+
+
+def extract(text: str, lowered: str | None = None) -> list[Quantity]:
+    """Every figure, amount, percentage, duration, date, time, weekday and year in `text`.
+
+    Patterns run case-sensitively on the lower-cased text (much faster); `lowered` must keep offsets.
+    """
+    low = lowered if lowered is not None else _lower(text)
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, value: Value, start: int, end: int) -> None:
+        if any(start < e and end > s for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(Quantity(kind, value, text[start:end], start, end))
+
+    digits = bool(_DIGIT.search(low))
+    for match in _scan(HARMLESS, low):
+        taken.append(match.span())
+    _extract_dates(low, text, add, digits)
+    if digits or "noon" in low or "mid" in low:
+        _extract_times(low, add)
+    _extract_quantities(low, add, digits)
+    for match in _scan(FRACTION, low):
+        add("percent", (_FRACTIONS[match.group("frac")],), *match.span())
+    for match in _scan(WEEKDAY, low):
+        add("weekday", (match.group("weekday"),), *match.span())
+    return sorted(found, key=lambda q: q.start)
+
+
+def _scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    return pattern.finditer(text) if could_match(pattern, text) else iter(())
+
+
+def _extract_dates(text: str, original: str, add: Adder, digits: bool) -> None:
+    months = could_match(MONTH_YEAR, text)
+    for pattern in (DATE_MONTH_FIRST, DATE_DAY_FIRST):
+        if not (months and digits):
+            break
+        for match in pattern.finditer(text):
+            month = MONTHS[match.group("month").rstrip(".")]
+            day = int(match.group("day"))
+            if 1 <= day <= 31 and not _is_may_verb(match, original):
+                year = int(match.group("year")) if match.group("year") else 0
+                add("date", (month, day, year), *match.span())
+    for match in _scan(DATE_ISO, text) if digits else ():
+        add(
+            "date",
+            (int(match.group("month")), int(match.group("day")), int(match.group("year"))),
+            *match.span(),
+        )
+    for match in DATE_NUMERIC.finditer(text) if digits and "/" in text else ():
+        a, b = int(match.group("a")), int(match.group("b"))
+        if 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12):
+            add("numeric_date", (a, b), *match.span())
+    for match in MONTH_YEAR.finditer(text) if months else ():
+        capitalised = original[match.start("month")].isupper()
+        if not _is_may_verb(match, original) and (match.group("year") or capitalised):
+            year = int(match.group("year")) if match.group("year") else 0
+            add("month", (MONTHS[match.group("month")], year), *match.span())
+    for match in _scan(YEAR, text) if digits else ():
+        add("year", (int(match.group("year")),), *match.span())
+
+
+def _is_may_verb(match: re.Match[str], original: str) -> bool:
+    """ "may" is a month only when capitalised in the original text ("on May 3", not "you may")."""
+    return match.group("month") == "may" and not original[match.start("month")].isupper()
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    return (
+        lowered
+        if len(lowered) == len(text)
+        else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    )
+
+
+def _extract_times(text: str, add: Adder) -> None:
+    for match in TIME.finditer(text):
+        if match.group("h24") is not None:
+            minutes = int(match.group("h24")) * 60 + int(match.group("m24"))
+        else:
+            hour = int(match.group("h")) % 12 + (12 if match.group("ampm").startswith("p") else 0)
+            minutes = hour * 60 + int(match.group("m") or 0)
+        add("time", (minutes,), *match.span())
+    for match in re.finditer(r"\b(noon|midday|midnight)\b", text):
+        add("time", (0 if match.group(1).lower() == "midnight" else 720,), *match.span())
+
+
+def _extract_quantities(text: str, add: Adder, digits: bool) -> None:
+    if not digits and not could_match(_SPELLED_START, text):
+        return
+    for match in QUANTITY.finditer(text):
+        raw = match.group("num")
+        if not raw or not raw.strip():
+            continue
+        value = _number(raw, match.group("scale"))
+        if value is None:
+            continue
+        start, end = match.span()
+        if match.group("cur") or match.group("curword"):
+            add("money", (round(value, 2),), start, end)
+        elif match.group("pct"):
+            add("percent", (round(value, 2),), start, end)
+        elif match.group("unit"):
+            add("duration", (round(value * _unit_hours(match.group("unit")), 3),), start, end)
+        else:
+            end = match.end("scale") if match.group("scale") else match.start("num") + len(raw)
+            add("number", (round(value, 3),), match.start("num"), end)

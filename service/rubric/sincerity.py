@@ -1,0 +1,79 @@
+"""Sincerity: a direct, specific apology in a human voice, not a non-apology or PR boilerplate."""
+
+from __future__ import annotations
+
+from service.rubric import lexicon
+from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.text import Sentence, quote, scan
+from service.rubric.types import Criterion, CriterionResult
+
+MAX_BOILERPLATE = 1
+MAX_SUPERLATIVES = 2
+_GENERIC_OBJECTS = ("inconvenience", "confusion", "any trouble", "the trouble", "disruption caused")
+
+
+def check(ctx: Context) -> CriterionResult:
+    """Passes when an apology names what it is for and no non-apology or boilerplate waters it down."""
+    if not ctx.wrong_involved:
+        return not_applicable(Criterion.sincerity, "no wrong to apologise for in these facts")
+    draft = ctx.draft
+    apologies = sorted(
+        set(draft.matching(lexicon.APOLOGY)) | set(draft.matching(lexicon.CONTRITION)), key=lambda s: s.index
+    )
+    non_apologies = draft.matching(lexicon.NON_APOLOGY)
+    genuine = [s for s in apologies if s not in non_apologies and _specific(s, ctx)]
+    padding = _padding(ctx)
+    if non_apologies and not genuine:
+        return verdict(
+            Criterion.sincerity,
+            False,
+            0.15,
+            [quote(non_apologies[0])],
+            "a non-apology: regret for 'any inconvenience' or for how people feel",
+        )
+    if padding:
+        return verdict(
+            Criterion.sincerity,
+            False,
+            0.3,
+            padding,
+            "reads as PR boilerplate (stock phrases or stacked superlatives)",
+        )
+    if not apologies:
+        return verdict(Criterion.sincerity, False, 0.0, ["missing: an apology"], "does not apologise")
+    if not genuine:
+        return verdict(
+            Criterion.sincerity,
+            False,
+            0.4,
+            [quote(apologies[0])],
+            "apologises only in general terms, not for what happened",
+        )
+    return verdict(
+        Criterion.sincerity, True, 1.0, [quote(genuine[0])], "apologises directly for what happened"
+    )
+
+
+def _specific(sentence: Sentence, ctx: Context) -> bool:
+    """The apology, or the sentence beside it, names the wrong rather than 'any inconvenience'."""
+    lowered = sentence.lower
+    if any(generic in lowered for generic in _GENERIC_OBJECTS) and not lexicon.CONTRITION.search(
+        sentence.lower
+    ):
+        return False
+    wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause, ctx.facts.affected)
+    window = [s for s in ctx.draft.sentences if abs(s.index - sentence.index) <= 1]
+    return any(
+        s.stems & wrong_terms or lexicon.CRISIS.search(s.lower) or lexicon.CONTRITION.search(s.lower)
+        for s in window
+    )
+
+
+def _padding(ctx: Context) -> list[str]:
+    """Quoted boilerplate when there is too much of it to read as a human voice."""
+    boiler = [m.group(0) for m in scan(lexicon.BOILERPLATE, ctx.draft.lower)]
+    superlatives = [m.group(0) for m in scan(lexicon.SUPERLATIVE, ctx.draft.lower)]
+    legalese = [m.group(0) for m in scan(lexicon.LEGALESE, ctx.draft.lower)]
+    if len(boiler) > MAX_BOILERPLATE or len(superlatives) > MAX_SUPERLATIVES or legalese:
+        return (boiler + superlatives + legalese)[:4]
+    return []

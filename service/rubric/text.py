@@ -1,0 +1,385 @@
+"""Text analysis shared by every grader: sentences with offsets, content-word stems, overlap with facts.
+
+Everything here is regex and a Snowball stemmer (PyStemmer, C): fast enough to grade hundreds of
+drafts a second, and deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+import Stemmer
+
+from service.draft_format import split_heading
+from service.facts import Channel
+from service.rubric.gating import could_match
+from service.rubric.people import Person, people_in
+from service.rubric.quantities import Quantity, extract
+
+_stemmer = Stemmer.Stemmer("english")
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+# A sentence ends at . ! ? (followed by space/quote/end) or at a line break; abbreviations are protected.
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Inc|Ltd|Co|Corp|Jr|Sr|vs|etc|e\.g|i\.e|a\.m|p\.m|No|approx|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K)\.",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))[ \t]+(?=[\"'“‘(\[]?[A-Z0-9])|[ \t]*\n\s*")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "us",
+        "let",
+        "lets",
+        "via",
+        "per",
+        "within",
+        "across",
+        "among",
+        "upon",
+        "ever",
+        "every",
+        "one",
+        "two",
+        "also",
+        "new",
+        "get",
+        "got",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "much",
+        "many",
+        "s",
+        "t",
+        "don",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "hasn",
+        "haven",
+        "didn",
+        "won",
+        "wouldn",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset in the graded text
+    index: int
+
+    @cached_property
+    def lower(self) -> str:
+        return lower(self.text)
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        return content_stems(self.text)
+
+
+@dataclass
+class Draft:
+    """A draft parsed once: heading, body, sentences (with offsets into the original text), stems."""
+
+    text: str
+    channel: Channel
+    heading: str | None
+    body: str
+    body_offset: int
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @cached_property
+    def lower(self) -> str:
+        return lower(self.text)
+
+    @cached_property
+    def body_lower(self) -> str:
+        return lower(self.body)
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        return content_stems(self.text)
+
+    @cached_property
+    def word_count(self) -> int:
+        return len(WORD.findall(self.body))
+
+    def opening(self, share: float = 0.4, minimum: int = 3) -> list[Sentence]:
+        """The first sentences of the body: the larger of `minimum` and `share` of them."""
+        body = [s for s in self.sentences if s.start >= self.body_offset] or self.sentences
+        count = max(minimum, round(len(body) * share))
+        return body[:count]
+
+    def closing(self, count: int = 4) -> list[Sentence]:
+        return self.sentences[-count:]
+
+    @cached_property
+    def people(self) -> list[Person]:
+        """Named people in the draft, found once."""
+        return people_in(self.text)
+
+    @cached_property
+    def quantities(self) -> list[Quantity]:
+        """Every figure, date and time in the whole text, found once."""
+        return extract(self.text, self.lower)
+
+    def quantities_in(self, sentence: Sentence) -> list[Quantity]:
+        end = sentence.start + len(sentence.text)
+        return [q for q in self.quantities if sentence.start <= q.start < end]
+
+    def matching(self, pattern: re.Pattern[str]) -> list[Sentence]:
+        """Sentences where `pattern` matches: one scan of the whole text, not one per sentence."""
+        cache: dict[re.Pattern[str], list[Sentence]] = self.__dict__.setdefault("_matching", {})
+        if pattern not in cache:
+            cache[pattern] = self._sentences_at(m.start() for m in scan(pattern, self.lower))
+        return cache[pattern]
+
+    def _sentences_at(self, offsets: Iterable[int]) -> list[Sentence]:
+        starts = [s.start for s in self.sentences]
+        hit: dict[int, Sentence] = {}
+        for offset in offsets:
+            index = bisect_right(starts, offset) - 1
+            if index >= 0:
+                sentence = self.sentences[index]
+                if offset < sentence.start + len(sentence.text):
+                    hit.setdefault(index, sentence)
+        return [hit[i] for i in sorted(hit)]
+
+    def span(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+def scan(pattern: re.Pattern[str], lowered: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(lowered), skipped outright when the pattern cannot match."""
+    return pattern.finditer(lowered) if could_match(pattern, lowered) else iter(())
+
+
+def lower(text: str) -> str:
+    """Lower case that keeps every character at its offset (str.lower can lengthen a few, like "İ")."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+def parse(text: str, channel: Channel) -> Draft:
+    split = split_heading(text, channel)
+    draft = Draft(
+        text=text, channel=channel, heading=split.heading, body=split.body, body_offset=split.body_offset
+    )
+    draft.sentences = split_sentences(text)
+    return draft
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their offsets; abbreviations like "Dr." and "p.m." do not end one."""
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    sentences: list[Sentence] = []
+    position = 0
+    for match in _SENTENCE_END.finditer(protected):
+        _append(sentences, text, position, match.start())
+        position = match.end()
+    _append(sentences, text, position, len(text))
+    return sentences
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        offset = start + chunk.index(stripped[0])
+        sentences.append(Sentence(stripped, offset, len(sentences)))
+
+
+# Words that mean the same thing in incident writing map to one stem, so a paraphrase still overlaps.
+_SYNONYM_GROUPS = {
+    "staff": "staff employee employees worker workers colleague colleagues personnel crew",
+    "customer": "customer customers client clients user users member members subscriber subscribers",
+    "passeng": "passenger passengers traveller travellers traveler travelers flyer flyers",
+    "configur": "configuration configurations config settings setting",
+    "chang": "change changes changed update updates updated",
+    "faulti": "faulty bad broken flawed defective buggy",
+    "delet": "delete deleted deleting deletion remove removed wipe wiped erase erased",
+    "delay": "delay delays delayed late lateness",
+    "outag": "outage outages downtime",
+    "pay": "pay paid salary salaries wage wages payment payments",
+    "fix": "fix fixed correct corrected repair repaired",
+    "cancel": "cancel cancelled canceled cancellation cancellations",
+    "price": "price prices pricing cost costs",
+}
+_SYNONYMS = {word: canonical for canonical, words in _SYNONYM_GROUPS.items() for word in words.split()}
+NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+@cache
+def stem(word: str) -> str:
+    lowered = word.lower().replace("’", "'").strip("'-")
+    if lowered.endswith("'s"):
+        lowered = lowered[:-2]
+    if lowered in _SYNONYMS:
+        return _SYNONYMS[lowered]
+    # British -ise spellings stem apart from -ize ones; fold the common verb forms together.
+    lowered = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", lowered) if len(lowered) > 6 else lowered
+    return str(_stemmer.stemWord(lowered))
+
+
+def content_stems(text: str) -> frozenset[str]:
+    """Stems of the content words (no stopwords, no one-letter words), plus numbers without commas."""
+    words = {stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS}
+    numbers = {n.replace(",", "").rstrip(".") for n in NUMBER_TOKEN.findall(text)}
+    return frozenset(words | numbers)
+
+
+def overlap(needles: frozenset[str], haystack: frozenset[str]) -> float:
+    """Share of `needles` found in `haystack` (0 when there are no needles)."""
+    return len(needles & haystack) / len(needles) if needles else 0.0
+
+
+def best_sentence(sentences: list[Sentence], needles: frozenset[str]) -> tuple[Sentence | None, float]:
+    """The sentence covering most of `needles`, and how much it covers."""
+    best: tuple[Sentence | None, float] = (None, 0.0)
+    for sentence in sentences:
+        share = overlap(needles, sentence.stems)
+        if share > best[1]:
+            best = (sentence, share)
+    return best
+
+
+def quote(sentence: Sentence, limit: int = 160) -> str:
+    text = " ".join(sentence.text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def find_all(pattern: re.Pattern[str], sentences: list[Sentence]) -> list[tuple[Sentence, re.Match[str]]]:
+    """Every (sentence, match) of `pattern` in the sentences, in order."""
+    return [(s, m) for s in sentences for m in [pattern.search(s.text)] if m]
