@@ -1,0 +1,57 @@
+"""Server-sent events for a streamed draft.
+
+Events, in order: `meta` (prompt and model, before any text), `delta` (text pieces), then exactly one
+of `done` (the whole DraftResponse, checks included) or `error` (a problem+json body). A client that
+did not see `done` holds an incomplete draft, whatever text it received.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from service import errors
+from service.drafting import Drafter, DraftPlan, build_response
+from service.llm.gateway import Completion
+
+
+def sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+async def stream_draft(
+    drafter: Drafter, plan: DraftPlan, *, checks: bool, request_id: str | None
+) -> AsyncIterator[bytes]:
+    """Yield SSE frames for one draft; errors after the first byte become an `error` event."""
+    started = time.perf_counter()
+    yield sse("meta", {"prompt": {"id": plan.prompt.id, "version": plan.prompt.version, "sha256": plan.prompt.sha256},
+                       "model": plan.model})
+    pieces: list[str] = []
+    try:
+        async for piece in drafter.gateway.stream(plan.messages, model=plan.model, sampling=plan.sampling):
+            pieces.append(piece)
+            yield sse("delta", {"text": piece})
+        text = "".join(pieces).strip()
+        if not text:
+            raise errors.UpstreamBadOutput(f"{plan.model}: the model streamed an empty draft", model=plan.model)
+        latency_ms = (time.perf_counter() - started) * 1000
+        completion = Completion(text, plan.model, 0, 0, latency_ms, "stop", 1)
+        graded = drafter.check(text, plan) if checks else None
+        response = build_response(plan, completion, graded, latency_ms)
+        yield sse("done", response.model_dump(mode="json", exclude_none=True))
+    except errors.TrustdraftError as exc:
+        yield sse("error", _problem(exc, request_id, received=len("".join(pieces))))
+
+
+def _problem(exc: errors.TrustdraftError, request_id: str | None, received: int) -> dict[str, Any]:
+    return {
+        "type": exc.type_uri(),
+        "title": exc.title,
+        "status": exc.status,
+        "detail": exc.detail,
+        "request_id": request_id,
+        "complete": False,
+        "received_chars": received,
+    }
