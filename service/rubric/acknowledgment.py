@@ -1,16 +1,17 @@
-"""Acknowledgment: names what actually happened, plainly and early, without shrinking it."""
+"""Acknowledgment: names what actually happened, plainly and early, without shrinking or hedging it."""
 
 from __future__ import annotations
 
 import re
 
 from service.rubric import lexicon
-from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.base import Context, hedged_phrase, not_applicable, verdict
 from service.rubric.text import Sentence, best_sentence, overlap, quote
 from service.rubric.types import Criterion, CriterionResult
 
 NAMED_SHARE = 0.3
 NAMED_TERMS = 3
+EVENT_FREE_SHARE = 0.5
 _LARGE = re.compile(
     r"\b(?:all|every|everyone|nationwide|countrywide|thousands|millions?|hundreds|years|weeks|"
     r"whole|entire|across the country)\b",
@@ -19,23 +20,26 @@ _LARGE = re.compile(
 
 
 def check(ctx: Context) -> CriterionResult:
-    """Passes when the opening names the summary's key facts and nothing downplays their size."""
+    """Passes when the opening names the summary's key facts, including what went wrong or changed, unhedged."""
     if not ctx.incident:
         return not_applicable(Criterion.acknowledgment, "proactive messages have no incident to acknowledge")
     terms = ctx.facts.key_terms(ctx.facts.summary)
     opening = _opening(ctx)
     found = terms & frozenset().union(*(s.stems for s in opening))
     share = overlap(terms, found)
-    named = share >= NAMED_SHARE or len(found) >= NAMED_TERMS
+    events = ctx.facts.event_terms
+    # What went wrong (or what changes) must be among what is named, unless the opening names most of it.
+    names_event = not events or bool(found & events) or share >= EVENT_FREE_SHARE
+    named = (share >= NAMED_SHARE or len(found) >= NAMED_TERMS) and names_event
     best, _ = best_sentence(opening, terms)
-    shrink = _minimising(ctx)
+    shrink = _minimising(ctx) or next((s for s in opening if s.stems & terms and _hedged(s, ctx)), None)
     if shrink is not None:
         return verdict(
             Criterion.acknowledgment,
             False,
             0.3,
             [quote(shrink)],
-            "downplays the scale the facts give (minimising language)",
+            "downplays or hedges what happened (minimising language)",
         )
     if not named:
         vague = next((s for s in opening if lexicon.VAGUE_EVENT.search(s.lower)), None)
@@ -56,6 +60,16 @@ def check(ctx: Context) -> CriterionResult:
     )
 
 
+def _hedged(sentence: Sentence, ctx: Context) -> bool:
+    """Hedges the event itself ("some account information may have been visible"), giving no figure."""
+    phrase = hedged_phrase(sentence, ctx)
+    if phrase is None or phrase.startswith(("if you", "those", "many")):
+        return False
+    return not any(
+        q.kind in ("number", "money", "percent", "date") for q in ctx.draft.quantities_in(sentence)
+    )
+
+
 def _opening(ctx: Context) -> list[Sentence]:
     body = ctx.draft.opening(share=0.4, minimum=3)
     heading = [s for s in ctx.draft.sentences if s.start < ctx.draft.body_offset]
@@ -66,10 +80,14 @@ def _minimising(ctx: Context) -> Sentence | None:
     """A sentence that shrinks the incident when the facts describe something large or long."""
     if not _facts_are_large(ctx):
         return None
-    for sentence in ctx.draft.sentences:
+    for sentence in ctx.draft.matching(lexicon.MINIMISING):
         match = lexicon.MINIMISING.search(sentence.lower)
-        if match and not _echoes_facts(match.group(0), ctx):
-            return sentence
+        if match is None or match.group(0) in ctx.facts.lower:
+            continue
+        # "Some customers couldn't call emergency services" restates the facts' own "some could not reach...".
+        if lexicon.HEDGE.search(match.group(0)) and hedged_phrase(sentence, ctx) is None:
+            continue
+        return sentence
     return None
 
 
@@ -79,8 +97,3 @@ def _facts_are_large(ctx: Context) -> bool:
     numbers = [q for q in ctx.facts.quantities if q.kind in ("number", "money") and float(q.value[0]) >= 50]
     long = [q for q in ctx.facts.quantities if q.kind == "duration" and float(q.value[0]) >= 1]
     return bool(numbers or long or _LARGE.search(situation))
-
-
-def _echoes_facts(phrase: str, ctx: Context) -> bool:
-    """The facts themselves use the word ("a temporary fix"), so it is not the draft shrinking them."""
-    return phrase.lower() in ctx.facts.lower

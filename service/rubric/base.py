@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from service.facts import Channel, Strategy
+from service.rubric import lexicon
 from service.rubric.facts_view import FactsView
-from service.rubric.text import Draft
+from service.rubric.text import Draft, Sentence, content_stems
 from service.rubric.types import Criterion, CriterionResult
 
 
@@ -28,6 +30,24 @@ class Context:
     @property
     def incident(self) -> bool:
         return self.strategy in (Strategy.reactive, Strategy.preemptive)
+
+
+def hedged_phrase(sentence: Sentence, ctx: Context) -> str | None:
+    """A hedge ("some", "a number of", "may have been") the facts do not use about the same thing."""
+    for match in lexicon.HEDGE.finditer(sentence.lower):
+        if not _echoes_facts(match.group(0), sentence, ctx):
+            return match.group(0)
+    return None
+
+
+def _echoes_facts(word: str, sentence: Sentence, ctx: Context) -> bool:
+    """The facts hedge the same way about the same thing ("some could not reach emergency services")."""
+    for clause in re.split(r"[;.\n]", ctx.facts.lower):
+        if re.search(rf"\b{re.escape(word)}\b", clause):
+            shared = sentence.stems & content_stems(clause) - ctx.facts.people_stems
+            if len(shared) >= 1:
+                return True
+    return False
 
 
 def verdict(

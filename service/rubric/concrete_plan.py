@@ -13,21 +13,22 @@ ITEM_TERMS = 3
 
 
 def check(ctx: Context) -> CriterionResult:
-    """Passes when the draft reports the facts' actions or prevention steps, with their timing."""
+    """Passes when the draft reports the facts' fix and, where the facts give them, the prevention steps and timing."""
     if not ctx.incident:
         return not_applicable(Criterion.concrete_plan, "proactive messages report no fix")
-    items = [*ctx.facts.actions, *ctx.facts.prevention]
-    if not items:
+    facts = ctx.facts
+    if not facts.has_plan:
         return not_applicable(
             Criterion.concrete_plan, "the facts give no actions or prevention steps to report"
         )
-    matches = [m for m in (_match(item, ctx) for item in items) if m is not None]
+    done = facts.key_terms(*facts.actions)
+    actions = [m for m in (_match(item, ctx) for item in facts.actions) if m is not None]
+    prevention = [m for m in (_match(item - done, ctx) for item in facts.prevention) if m is not None]
+    matches = actions + prevention
     vague = next(iter(ctx.draft.matching(lexicon.VAGUE_PLAN)), None)
     if not matches:
         evidence = (
-            [quote(vague)]
-            if vague
-            else [f"missing: {ctx.facts.facts.actions_taken or ctx.facts.facts.prevention}"]
+            [quote(vague)] if vague else [f"missing: {facts.facts.actions_taken or facts.facts.prevention}"]
         )
         return verdict(
             Criterion.concrete_plan,
@@ -36,7 +37,15 @@ def check(ctx: Context) -> CriterionResult:
             evidence,
             "no specific action or prevention step from the facts",
         )
-    if ctx.facts.plan_has_timing and not any(_has_when(s, ctx) for s in matches):
+    if facts.prevention and not prevention:
+        return verdict(
+            Criterion.concrete_plan,
+            False,
+            0.45,
+            [f"missing: {facts.facts.prevention[0]}"],
+            "says what was fixed but not what will stop it happening again",
+        )
+    if facts.plan_has_timing and not any(_has_when(s, ctx) for s in matches):
         return verdict(
             Criterion.concrete_plan,
             False,
@@ -44,7 +53,7 @@ def check(ctx: Context) -> CriterionResult:
             [quote(matches[0])],
             "names the steps but not when they happen, though the facts say",
         )
-    share = len(matches) / len(items)
+    share = len(matches) / (len(facts.actions) + len(facts.prevention))
     return verdict(
         Criterion.concrete_plan,
         True,
@@ -55,10 +64,13 @@ def check(ctx: Context) -> CriterionResult:
 
 
 def _match(item: frozenset[str], ctx: Context) -> Sentence | None:
-    sentence, share = best_sentence(ctx.draft.sentences, item)
+    """The sentence reporting this action, judged on the item's own words (not the incident's)."""
+    distinctive = item - ctx.facts.summary
+    terms = distinctive if len(distinctive) >= 2 else item
+    sentence, share = best_sentence(ctx.draft.sentences, terms)
     if sentence is None:
         return None
-    if share >= ITEM_SHARE or len(sentence.stems & item) >= ITEM_TERMS:
+    if share >= ITEM_SHARE or len(sentence.stems & terms) >= ITEM_TERMS:
         return sentence
     return None
 

@@ -89,6 +89,41 @@ _WRONG_WORDS = frozenset(
         "double-charged",
     ]
 )
+# Words that name a change people may dislike (for preemptive changes with no wrong).
+_CHANGE_WORDS = frozenset(
+    stem(w)
+    for w in [
+        "price",
+        "prices",
+        "rise",
+        "rises",
+        "raise",
+        "increase",
+        "fee",
+        "fees",
+        "charge",
+        "charges",
+        "cost",
+        "costs",
+        "close",
+        "closing",
+        "closure",
+        "cut",
+        "cuts",
+        "reduce",
+        "reduction",
+        "end",
+        "ending",
+        "stop",
+        "stopping",
+        "change",
+        "changes",
+        "policy",
+        "new",
+        "move",
+        "moving",
+    ]
+)
 GENERIC_PEOPLE = frozenset(
     stem(w)
     for w in ["customer", "customers", "people", "person", "staff", "user", "users", "member", "members"]
@@ -112,6 +147,7 @@ class FactsView:
     next_update: frozenset[str]
     quantities: tuple[Quantity, ...]
     wrong_involved_preemptive: bool
+    event_terms: frozenset[str]
     plan_has_timing: bool
     people_stems: frozenset[str]
     spokesperson_tokens: tuple[str, ...]
@@ -176,6 +212,7 @@ def _view(key: str) -> FactsView:
         next_update=content_stems(facts.next_update or ""),
         quantities=tuple(extract(text)),
         wrong_involved_preemptive=wrong,
+        event_terms=(content_stems(facts.summary) - org) & (_WRONG_WORDS | _CHANGE_WORDS),
         plan_has_timing=any(
             q.kind in WHEN_KINDS for q in extract(" ".join([*facts.actions_taken, *facts.prevention]))
         ),

@@ -6,16 +6,11 @@ import re
 
 from service.facts import Strategy
 from service.rubric import lexicon
-from service.rubric.base import Context, verdict
+from service.rubric.base import Context, hedged_phrase, verdict
 from service.rubric.text import Sentence, overlap, quote
 from service.rubric.types import Criterion, CriterionResult
 
 SPECIFIC_TERMS = 2
-# Hedged or shrunken descriptions of who was hit: they name people without committing to who.
-VAGUE_WHO = re.compile(
-    r"\b(?:some(?! of (?:you|them|those|the \d))|certain|a number of|a (?:small|limited|few)|limited number|those (?:whose|who)|if you (?:were|have been)|"
-    r"may have (?:been|affected|seen)|might have|potentially|any (?:customers?|users?|one) who|a handful|many(?! of (?:you|them|those)))\b"
-)
 # A reader told what to do ("Please don't eat it", "Return it to the store") is being addressed directly.
 _IMPERATIVE = r"(?:do not|don['’]t|return|take|call|check|stop|throw|bring|contact)\b"
 ADDRESSED = re.compile(rf"^(?:please |if you \w+ \w+, )?{_IMPERATIVE}")
@@ -36,7 +31,7 @@ def check(ctx: Context) -> CriterionResult:
     specifics = _specifics(ctx)
     counts = _affected_counts(ctx)
     counted = [s for s in people if _counts_people(s, counts, ctx)]
-    hedged = [s for s in people if _hedges(s, ctx)]
+    hedged = [s for s in people if hedged_phrase(s, ctx)]
     concrete = counted or ([] if hedged else [s for s in people if _concrete(s, specifics, ctx)])
     concrete = concrete or ([] if hedged else _instructed(ctx, specifics))
     if concrete:
@@ -83,16 +78,6 @@ def _people_sentences(ctx: Context) -> list[Sentence]:
     if not (named or others) and ctx.draft.matching(ADDRESSED_ANYWHERE):
         others = set(ctx.draft.matching(ADDRESSED_ANYWHERE))
     return sorted(named | others, key=lambda s: s.index)
-
-
-def _hedges(sentence: Sentence, ctx: Context) -> bool:
-    """A vague 'some'/'may have' the facts themselves do not use."""
-    for match in VAGUE_WHO.finditer(sentence.lower):
-        following = sentence.lower[match.end() :].split()[:1]
-        phrase = " ".join([match.group(0), *following])
-        if phrase not in ctx.facts.lower:  # the facts' own "some could not reach..." is not a hedge
-            return True
-    return False
 
 
 def _specifics(ctx: Context) -> frozenset[str]:

@@ -69,16 +69,105 @@ RESPONSIBILITY = _rx(
     rf"failure|responsibility|doing))\b|\bour (?:own )?(?:mistake|error|fault|failure|responsibility|oversight)\b|"
     rf"\b{WE} (?:are|am|'re|were) (?:fully |entirely |solely )?(?:responsible|accountable|to blame|at fault)\b|"
     rf"\bthe (?:responsibility|fault|blame) (?:is|lies|rests) (?:with us|with me|ours)\b|\bno excuses?\b|"
-    rf"\b(?:that|this|it)['’]?s on (?:us|me)\b|\bwe own (?:this|it|that)\b"
+    rf"\b(?:that|this|it)['’]?s on (?:us|me)\b|\bwe own (?:this|it|that)\b|"
+    rf"\b(?:that|this|it) (?:was|is) (?:our|my) (?:gap|failing|call|decision|choice|doing)\b|\bon our side\b|"
+    rf"\b(?:that|this|the) (?:decision|call|choice) (?:was|is) (?:ours|mine|our own)\b"
 )
-# "we" + a verb of doing something wrong: the active voice of a mistake.
-ACTIVE_WRONG = _rx(
-    rf"\b{WE} (?:\w+ly )?(?:have |had |did |do )?(?:(?:under|over|mis|wrongly |incorrectly )\w+|made (?:a |an |the |serious |several )?"
-    rf"(?:\w+ )?(?:mistakes?|errors?|wrong|bad|poor|faulty)|"
-    r"caused|broke|failed|missed|got|let|lost|shipped|sent|pushed|charged|deployed|released|overlooked|"
-    r"neglected|ignored|delayed|exposed|mishandled|miscalculated|misclassified|mislabell?ed|should have|"
-    r"did not|didn['’]t|took too long|were too slow|were slow|applied|ran|introduced|changed|rolled out|"
-    r"published|kept|paid)\b"
+# "we" (or "I") as the actor: the verb after it, for graders to compare with what the facts say went wrong.
+WE_DID = _rx(
+    r"\b(?:we|i)(?:['’](?:ve|d))?\s+(?:\w+ly\s+)?(?:(?:have|had|did|do|were|was|then)(?:n['’]t)?\s+)?(?:not\s+|never\s+)?"
+    r"(?P<verb>[a-z][a-z'’-]+)"
+)
+# Doing verbs that describe a decision or act, whatever the incident ("we chose", "we ran the script").
+DOING_VERBS = frozenset(
+    [
+        "made",
+        "make",
+        "ran",
+        "run",
+        "released",
+        "release",
+        "chose",
+        "choose",
+        "decided",
+        "decide",
+        "switched",
+        "switch",
+        "wrote",
+        "write",
+        "planned",
+        "plan",
+        "built",
+        "build",
+        "pushed",
+        "push",
+        "launched",
+        "launch",
+        "deployed",
+        "deploy",
+        "sent",
+        "send",
+        "shipped",
+        "ship",
+        "kept",
+        "keep",
+        "took",
+        "take",
+        "let",
+        "fail",
+        "failed",
+        "missed",
+        "miss",
+        "broke",
+        "break",
+        "caused",
+        "cause",
+        "loaded",
+        "load",
+        "applied",
+        "apply",
+        "introduced",
+        "introduce",
+        "changed",
+        "change",
+        "overlooked",
+        "ignored",
+        "neglected",
+        "mishandled",
+        "miscalculated",
+        "misclassified",
+        "mislabelled",
+        "mislabeled",
+        "underpaid",
+        "underpay",
+        "overcharged",
+        "overcharge",
+        "undercharged",
+        "overbilled",
+        "cancelled",
+        "canceled",
+        "cancel",
+        "deleted",
+        "delete",
+        "removed",
+        "remove",
+        "exposed",
+        "showed",
+        "show",
+        "lost",
+        "lose",
+        "got",
+        "get",
+        "hired",
+        "hire",
+        "paid",
+        "pay",
+        "charged",
+        "charge",
+        "delayed",
+        "delay",
+        "should",
+    ]
 )
 DEFLECTION = _rx(
     r"\b(?:due to|because of|caused by|as a result of|resulting from|stemm(?:ed|ing) from|owing to|the result of|"
@@ -123,6 +212,13 @@ MINIMISING = _rx(
     r"some (?:customers|users|people|staff|employees|members|accounts)|isolated|brief(?:ly)?|momentar(?:y|ily)|"
     r"minor|slight(?:ly)?|temporar(?:y|ily)|short-lived|small (?:number|group|percentage|glitch|issue|hiccup)|"
     r"hiccup|blip|limited (?:impact|number|disruption)|only a few|a bit of)\b"
+)
+
+# Hedged or shrunken descriptions: they name people or things without committing to how many or what.
+HEDGE = _rx(
+    r"\b(?:some(?! of (?:you|them|those|the \d))|certain|a number of|a (?:small|limited|few)|limited number|"
+    r"those (?:whose|who)|if you (?:were|have been)|may have (?:been|affected|seen)|might have|potentially|"
+    r"any (?:customers?|users?|one) who|a handful|many(?! of (?:you|them|those)))\b"
 )
 
 # --- plan, follow-up ---
@@ -177,16 +273,19 @@ CAUSAL = _rx(
     r"\b(?:because|caused|cause|due to|the reason|reasons?|why|led to|resulted|result of|root cause|happened when|"
     r"stemmed|so that|in order to|which meant|meaning that|this meant|that meant|since|as a result|rather than|"
     r"instead of|we decided|we chose|the thinking|our thinking|thought process|here is why|here['’]s why|"
+    r"stopped|took down|knocked out|brought down|triggered|meant|left|hit|crashed|broke|"
     r"the goal|to (?:keep|make|protect|give|ensure|help|avoid|cover|pay|fund|invest))\b"
 )
 EXCUSE = _rx(
     r"\b(?:unprecedented|unforeseen|unforeseeable|beyond our control|outside (?:of )?our control|no one could have|"
+    r"(?:a|an) (?:technical|system|it|computer) (?:issue|problem|error|glitch|fault)|record (?:\w+ ){0,2}(?:demand|volumes?)|"
     r"circumstances|act of god|perfect storm|industry-wide|everyone (?:else )?(?:is|was) affected|like many|"
     r"as with many)\b"
 )
 CAUSE_NOUNS = _rx(
     r"\b(?:cyber-?attack|attack|hack(?:ers?|ed)?|ransomware|malware|weather|storm|power (?:failure|cut|outage)|"
-    r"fire|flood|strike|sabotage|fraud|virus|bug|glitch|outage at|vendor|supplier|contractor|human error|"
+    r"fire|flood|strike|sabotage|fraud|virus|bug|glitch|outage at|vendor|supplier|contractor|human error|manufacturer|"
+    r"late (?:delivery|part|shipment)|regulat\w+|"
     r"rogue employee|software update|database|server|network failure|misconfiguration)\b"
 )
 LEGAL_EXPOSURE = _rx(

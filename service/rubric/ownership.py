@@ -6,7 +6,7 @@ import re
 
 from service.rubric import lexicon
 from service.rubric.base import Context, not_applicable, verdict
-from service.rubric.text import Sentence, quote
+from service.rubric.text import Sentence, quote, stem
 from service.rubric.types import Criterion, CriterionResult
 
 
@@ -56,18 +56,16 @@ def _owning(ctx: Context) -> list[Sentence]:
     """Sentences where we own the wrong: explicit responsibility, or we as the actor of the facts' wrong."""
     draft = ctx.draft
     explicit = set(draft.matching(lexicon.RESPONSIBILITY)) | set(draft.matching(lexicon.CONTRITION))
-    # "we pushed a faulty change", "we underpaid": we as the actor of the facts' wrong.
-    active = {
-        s
-        for s in draft.matching(lexicon.ACTIVE_WRONG)
-        if _about_the_wrong(s, ctx) and not _negated_ownership(s.text)
-    }
+    # "we pushed a faulty change", "we underpaid", "we cancelled 1,340 flights": we as the actor of the wrong.
+    active = {s for s in draft.matching(lexicon.WE_DID) if _we_did_the_wrong(s, ctx)}
     return sorted(explicit | active, key=lambda s: s.index)
 
 
 def _about_the_wrong(sentence: Sentence, ctx: Context) -> bool:
+    """The sentence, or the one before it, is about the wrong ("That's a basic step and we missed it")."""
     wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause, ctx.facts.affected)
-    return bool(sentence.stems & wrong_terms) or bool(lexicon.CRISIS.search(sentence.lower))
+    window = [s for s in ctx.draft.sentences if 0 <= sentence.index - s.index <= 1]
+    return any(s.stems & wrong_terms or lexicon.CRISIS.search(s.lower) for s in window)
 
 
 _DENIAL = re.compile(
@@ -85,3 +83,14 @@ def _negated_ownership(text: str) -> bool:
 def _strong_ownership(owning: list[Sentence]) -> bool:
     """Naming a vendor is fine when we still say plainly that it is ours to answer for."""
     return any(lexicon.RESPONSIBILITY.search(s.lower) or lexicon.CONTRITION.search(s.lower) for s in owning)
+
+
+def _we_did_the_wrong(sentence: Sentence, ctx: Context) -> bool:
+    if _negated_ownership(sentence.text) or not _about_the_wrong(sentence, ctx):
+        return False
+    wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause) | ctx.facts.event_terms
+    for match in lexicon.WE_DID.finditer(sentence.lower):
+        verb = match.group("verb")
+        if verb in lexicon.DOING_VERBS or stem(verb) in wrong_terms:
+            return True
+    return False

@@ -327,7 +327,9 @@ _SYNONYM_GROUPS = {
     "customer": "customer customers client clients user users member members subscriber subscribers",
     "passeng": "passenger passengers traveller travellers traveler travelers flyer flyers",
     "configur": "configuration configurations config settings setting",
-    "chang": "change changes changed update updates updated",
+    "chang": "change changes changed changing update updates updated replace replaced replacing",
+    "system": "system systems software platform",
+    "believ": "believe believes think thinks",
     "faulti": "faulty bad broken flawed defective buggy",
     "delet": "delete deleted deleting deletion remove removed wipe wiped erase erased",
     "delay": "delay delays delayed late lateness",
@@ -355,7 +357,9 @@ def stem(word: str) -> str:
 
 def content_stems(text: str) -> frozenset[str]:
     """Stems of the content words (no stopwords, no one-letter words), plus numbers without commas."""
-    words = {stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS}
+    tokens = WORD.findall(text)
+    parts = [p for w in tokens if "-" in w for p in w.split("-")]  # "partner-locker" also counts as its parts
+    words = {stem(w) for w in tokens + parts if len(w) > 2 and w.lower() not in STOPWORDS}
     numbers = {n.replace(",", "").rstrip(".") for n in NUMBER_TOKEN.findall(text)}
     return frozenset(words | numbers)
 
