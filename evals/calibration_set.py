@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,12 @@ class CalibrationCase(BaseModel):
         return {k: (None if v == "n/a" else v) for k, v in raw.items()}
 
     def invented_spans(self) -> list[tuple[int, int]]:
-        return [(self.text.index(claim), self.text.index(claim) + len(claim)) for claim in self.invented]
+        """Every occurrence of every invented claim (a headline may repeat the body's)."""
+        return [
+            (match.start(), match.end())
+            for claim in self.invented
+            for match in re.finditer(re.escape(claim), self.text)
+        ]
 
 
 def load_calibration(split: str | None = None, root: Path = ROOT) -> list[CalibrationCase]:

@@ -22,7 +22,6 @@ def check(ctx: Context) -> CriterionResult:
     """Passes when the spokesperson from the facts signs or is quoted, and no one else speaks for us."""
     if not ctx.incident:
         return not_applicable(Criterion.accountable_voice, "proactive messages need no accountable signatory")
-    text = ctx.draft.text
     strangers = [p.name for p in ctx.draft.people if not known_to(p.name, ctx.facts.text)]
     if strangers:
         return verdict(
@@ -35,7 +34,7 @@ def check(ctx: Context) -> CriterionResult:
     first_person = bool(lexicon.FIRST_PERSON.search(ctx.draft.body_lower))
     team = _team_signature(ctx)
     spokesperson = ctx.facts.facts.spokesperson
-    if spokesperson and _named(spokesperson.name, text):
+    if spokesperson and _named(spokesperson.name, ctx):
         return verdict(
             Criterion.accountable_voice,
             True,
@@ -69,10 +68,14 @@ def check(ctx: Context) -> CriterionResult:
     return verdict(Criterion.accountable_voice, True, 0.8, [], reason)
 
 
-def _named(name: str, text: str) -> bool:
-    tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'’-]+", name) if len(t) > 1]
-    lowered = text.lower()
-    return name.lower() in lowered or (bool(tokens) and tokens[-1].lower() in lowered and len(tokens[-1]) > 2)
+def _named(name: str, ctx: Context) -> bool:
+    """The spokesperson appears: full name, surname, or any part of the name in the sign-off."""
+    tokens = [t for t in re.findall(r"[A-Za-z][A-Za-z'’-]+", name) if len(t) > 2]
+    lowered = ctx.draft.lower
+    if name.lower() in lowered or (tokens and re.search(rf"\b{re.escape(tokens[-1].lower())}\b", lowered)):
+        return True
+    sign_off = " ".join(s.lower for s in ctx.draft.closing(3))
+    return any(re.search(rf"\b{re.escape(t.lower())}\b", sign_off) for t in tokens)
 
 
 def _team_signature(ctx: Context) -> str | None:

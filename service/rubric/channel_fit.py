@@ -20,7 +20,7 @@ MAX_WORDS = {
     Channel.internal_memo: 700,
     Channel.blog_post: 1500,
 }
-BLOG_MIN_WORDS = 80
+BLOG_MIN_WORDS = 60
 QUOTE = re.compile(r"[\"“”](?:[^\"“”]{0,600}?\s){3,}[^\"“”]{0,600}?[\"“”]")
 
 Check = Callable[[Context], str | None]  # returns the problem, or None when the form is right

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 from service.facts import Facts
@@ -146,6 +147,7 @@ class FactsView:
     remedies: tuple[frozenset[str], ...]
     next_update: frozenset[str]
     quantities: tuple[Quantity, ...]
+    derived: tuple[Quantity, ...]  # figures that follow from the facts: spans between dates, days in a range
     wrong_involved_preemptive: bool
     event_terms: frozenset[str]
     plan_has_timing: bool
@@ -190,6 +192,7 @@ def all_text(facts: Facts) -> str:
 def _view(key: str) -> FactsView:
     facts = Facts.model_validate_json(key)
     text = all_text(facts)
+    quantities = extract(text)
     org = content_stems(facts.organization)
     situation = " ".join(v for v in (facts.summary, facts.affected, facts.cause, facts.discovered_by) if v)
     wrong = bool(facts.cause) or bool(facts.remedy) or bool(content_stems(situation) & _WRONG_WORDS)
@@ -210,7 +213,8 @@ def _view(key: str) -> FactsView:
         prevention=tuple(content_stems(p) - org for p in facts.prevention),
         remedies=tuple(content_stems(r) - org for r in facts.remedy),
         next_update=content_stems(facts.next_update or ""),
-        quantities=tuple(extract(text)),
+        quantities=tuple(quantities),
+        derived=derived_quantities(quantities, extract(facts.summary)),
         wrong_involved_preemptive=wrong,
         event_terms=(content_stems(facts.summary) - org) & (_WRONG_WORDS | _CHANGE_WORDS),
         plan_has_timing=any(
@@ -221,6 +225,38 @@ def _view(key: str) -> FactsView:
         if facts.spokesperson
         else (),
     )
+
+
+_DAY_HOURS = 24
+
+
+def derived_quantities(quantities: list[Quantity], summary: list[Quantity]) -> tuple[Quantity, ...]:
+    """What the facts imply without stating: how long between two of their dates or years, and the days
+    inside the period the summary states ("on 21 December ... over three days" covers 22 and 23 December)."""
+    days = [_day(q) for q in quantities if q.kind == "date"]
+    years = sorted(
+        {int(q.value[0]) for q in quantities if q.kind == "year"}
+        | {int(q.value[2]) for q in quantities if q.kind == "date" and q.value[2]}
+        | {int(q.value[1]) for q in quantities if q.kind == "month" and q.value[1]}
+    )
+    spans = [abs((b - a).days) for a in days for b in days if a != b]
+    periods = [round(float(q.value[0]) / _DAY_HOURS) for q in summary if q.kind == "duration"]
+    derived = [_made("duration", float(n * _DAY_HOURS)) for n in spans]
+    derived += [_made("duration", float((b - a) * 8760)) for a in years for b in years if b > a]
+    for start in (_day(q) for q in summary if q.kind == "date"):
+        for length in (p for p in periods if 1 < p <= 31):
+            derived += [
+                _made("date", (d.month, d.day, 0)) for d in (start + timedelta(n) for n in range(1, length))
+            ]
+    return tuple(derived)
+
+
+def _day(q: Quantity) -> date:
+    return date(2001, int(q.value[0]), min(int(q.value[1]), 28 if int(q.value[0]) == 2 else 30))
+
+
+def _made(kind: str, value: float | tuple[int, int, int]) -> Quantity:
+    return Quantity(kind, value if isinstance(value, tuple) else (value,), "(derived)", 0, 0)
 
 
 def view_of(facts: Facts) -> FactsView:

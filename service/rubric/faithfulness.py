@@ -33,6 +33,8 @@ _APPROX = re.compile(
     re.I,
 )
 _NUMERIC_KINDS = ("money", "percent", "duration", "number")
+_RHETORICAL = re.compile(r"\bwhether\b[^.]*\bor\b")
+_LABEL_NUMBER = re.compile(r"\b(?:step|phase|part|chapter|page|line|option|number|no\.|#)\s*$")
 _PROMISE_MIN_TERMS = 3
 _PROMISE_MIN_OVERLAP = 0.2
 
@@ -69,6 +71,7 @@ def check(ctx: Context) -> CriterionResult:
 
 def _figures(ctx: Context) -> list[UnsupportedClaim]:
     text = ctx.draft.text
+    known = [*ctx.facts.quantities, *ctx.facts.derived]
     return [
         UnsupportedClaim(
             kind=_KIND_NAMES[q.kind],
@@ -78,17 +81,15 @@ def _figures(ctx: Context) -> list[UnsupportedClaim]:
             reason=f"{_KIND_NAMES[q.kind]} not in the facts",
         )
         for q in ctx.draft.quantities
-        if not _supported(q, ctx, text)
+        if not (_incidental(q, ctx) or _supported(q, ctx, text, known))
     ]
 
 
-def _supported(claim: Quantity, ctx: Context, text: str) -> bool:
+def _supported(claim: Quantity, ctx: Context, text: str, known: list[Quantity]) -> bool:
     if " ".join(claim.text.lower().split()) in ctx.facts.lower:
         return True
     hedge = _APPROX.search(text[max(0, claim.start - 24) : claim.start])
-    return any(_same(claim, fact, hedged=bool(hedge)) for fact in ctx.facts.quantities) or _weekday_known(
-        claim, ctx
-    )
+    return any(_same(claim, fact, hedged=bool(hedge)) for fact in known) or _weekday_known(claim, ctx)
 
 
 def _weekday_known(claim: Quantity, ctx: Context) -> bool:
@@ -104,7 +105,10 @@ def _same(claim: Quantity, fact: Quantity, *, hedged: bool) -> bool:
 
 
 def _numbers_match(claim: Quantity, fact: Quantity, hedged: bool) -> bool:
-    # A bare number may restate any figure; money, percentages and durations must match their own kind.
+    # A bare number may restate a figure, amount or percentage (not a duration, which is kept in hours);
+    # money, percentages and durations must match their own kind.
+    if claim.kind == "number" and fact.kind == "duration":
+        return False
     if claim.kind != "number" and fact.kind not in (claim.kind, "number"):
         return False
     a, b = float(claim.value[0]), float(fact.value[0])
@@ -173,7 +177,14 @@ def _legal(ctx: Context) -> list[UnsupportedClaim]:
 def _negated_before(text: str, start: int, window: int = 25) -> bool:
     """ "no unauthorised access", "cannot offer refunds": the draft denies it rather than claims it."""
     before = text[max(0, start - window) : start]
-    return bool(re.search(r"\b(?:no|not|never|without|cannot|can['’]t|unable)\b[\w\s]{0,30}$", before, re.I))
+    return bool(NEGATED.search(before))
+
+
+NEGATED = re.compile(
+    r"\b(?:no|not|never|without|cannot|can['’]t|unable|don['’]t|do not|won['’]t|will not|isn['’]t|aren['’]t|"
+    r"nor)\b[\w\s]{0,30}$",
+    re.I,
+)
 
 
 # --- promises and causes ---
@@ -195,26 +206,26 @@ def _promises(ctx: Context) -> list[UnsupportedClaim]:
 
 def _invented_remedy(sentence: Sentence, ctx: Context) -> UnsupportedClaim | None:
     """A refund, credit, discount or other compensation the facts do not approve."""
+    if _restates_remedy(sentence, ctx):
+        return None
     for match in lexicon.REMEDY_WORDS.finditer(sentence.lower):
         word = match.group(0)
         if stem(word.split()[-1]) in ctx.facts.stems or word.lower() in ctx.facts.lower:
             continue
         if _OFFER.search(sentence.text) and not _negated_before(sentence.text, match.start(), window=40):
-            start = sentence.start + match.start()
             return UnsupportedClaim(
                 kind="promise",
                 text=sentence.text,
                 start=sentence.start,
                 end=sentence.start + len(sentence.text),
-                reason=f"remedy '{word}' is not approved in the facts (at {start})",
+                reason=f"remedy '{word}' is not approved in the facts",
             )
     return None
 
 
 _OFFER = re.compile(
-    r"\b(?:will|'ll|receive|get|gets|getting|offer\w*|giv\w+|provid\w+|refund\w*|credit\w*|"
-    r"waiv\w+|compensat\w+|reimburs\w+|pay(?:ing|s)?|see|add\w*|enjoy|entitled|eligible|"
-    r"includ\w+|on us|is yours|are yours|free)\b",
+    r"\b(?:will|'ll|receive|get|gets|getting|offer\w*|giv\w+|provid\w+|pay(?:ing|s)?|see|add\w*|enjoy|"
+    r"entitled|eligible|includ\w+|on us|is yours|are yours)\b",
     re.I,
 )
 
@@ -240,7 +251,9 @@ def _causes(ctx: Context) -> list[UnsupportedClaim]:
     claims = []
     for sentence in ctx.draft.matching(lexicon.CAUSAL):
         for match in lexicon.CAUSE_NOUNS.finditer(sentence.lower):
-            if not (content_stems(match.group(0)) & ctx.facts.stems):
+            if not (
+                content_stems(match.group(0)) & ctx.facts.stems or _qualifies_known(match, sentence, ctx)
+            ):
                 claims.append(
                     _sentence_claim(sentence, "cause", f"cause '{match.group(0)}' is not in the facts")
                 )
@@ -265,3 +278,42 @@ def _dedupe(claims: list[UnsupportedClaim]) -> list[UnsupportedClaim]:
         if not any(k.start >= claim.start and k.end <= claim.end and k.kind == claim.kind for k in kept):
             kept.append(claim)
     return kept
+
+
+def _incidental(claim: Quantity, ctx: Context) -> bool:
+    """Numbers that make no claim: "whether you are owed ten dollars or a thousand", "step 1", "three choices",
+    a weekday naming a date the facts give ("Wednesday 12 March")."""
+    lower = ctx.draft.lower
+    sentence = next((s for s in ctx.draft.sentences if s.start <= claim.start < s.start + len(s.text)), None)
+    if sentence is not None and _RHETORICAL.search(sentence.lower):
+        return True
+    if _LABEL_NUMBER.search(lower[max(0, claim.start - 10) : claim.start]):
+        return True
+    if claim.kind == "number" and not claim.text[:1].isdigit() and float(claim.value[0]) <= 10:
+        following = re.findall(r"[a-z]+", lower[claim.end : claim.end + 30])[:1]
+        return not following or stem(following[0]) not in ctx.facts.stems
+    if claim.kind == "weekday":
+        return any(q.kind == "date" and 0 <= q.start - claim.end <= 3 for q in ctx.draft.quantities)
+    return False
+
+
+def _restates_remedy(sentence: Sentence, ctx: Context) -> bool:
+    """An approved remedy in other words: its figure restated ("48 hours of service free" for "two days' credit"),
+    with no figure in the sentence that the facts do not support."""
+    remedy_text = " ".join(ctx.facts.facts.remedy)
+    remedy_figures = [q for q in ctx.facts.quantities if q.text in remedy_text]
+    known = [*ctx.facts.quantities, *ctx.facts.derived]
+    figures = [
+        q for q in ctx.draft.quantities_in(sentence) if q.kind in ("money", "duration", "percent", "number")
+    ]
+    if any(not _supported(q, ctx, ctx.draft.text, known) for q in figures):
+        return False
+    return any(_same(claim, fact, hedged=False) for claim in figures for fact in remedy_figures)
+
+
+def _qualifies_known(match: re.Match[str], sentence: Sentence, ctx: Context) -> bool:
+    """ "third-party payments processor": a qualifier on something the facts name, not a new cause."""
+    if not match.group(0).startswith("third"):
+        return False
+    following = re.findall(r"[a-z]+", sentence.lower[match.end() :])[:2]
+    return any(stem(word) in ctx.facts.stems for word in following)

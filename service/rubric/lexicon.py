@@ -35,6 +35,7 @@ NON_APOLOGY = _rx(
     r"\b(?:regret|apologi[sz]e for|sorry for) (?:any|all) (?:inconvenience|confusion|disruption|trouble|frustration|"
     r"issues?|concerns?|difficult(?:y|ies)|impact)\b|"
     r"\bsorry (?:if|that you feel|you feel|if you feel|to those who feel|to hear)\b|\bapologi[sz]e if\b|"
+    r"\bsorry (?:that )?(?:this|it) (?:affects|affected|has affected|inconvenienced|impacts|impacted) you\b|"
     r"\bsorry for (?:the|this|any) (?:inconvenience|confusion)\b|\bapologi[sz]e for (?:the|this) (?:inconvenience|confusion)\b|"
     r"\b(?:we|i) (?:understand|appreciate|recogni[sz]e|know|realize|realise) (?:that )?(?:this|that|it|the \w+|"
     r"the situation|these \w+) (?:may|might|could|can) (?:have )?(?:be(?:en)?|cause[sd]?|create[sd]?) "
@@ -43,19 +44,23 @@ NON_APOLOGY = _rx(
     r"\bany inconvenience (?:this|that|it) (?:may|might) have caused\b|\bregret(?:s|ted)? (?:the|this) (?:situation|"
     r"incident|issue|matter)\b|\bwe regret any\b"
 )
+# Stock PR lines that by themselves make a statement read as boilerplate.
 BOILERPLATE = _rx(
-    r"\b(?:we|the company) take[sn]? (?:this|these|the (?:matter|issue|situation)|your \w+|(?:customer|data) \w+) "
-    r"(?:very |extremely |incredibly )?seriously\b|\bvalued (?:customers?|members?|clients?|partners?|staff)\b|"
+    r"\b(?:we|the company) take[sn]? (?:this|these|the (?:matter|issue|situation)|your \w+|(?:customer|data) \w+|"
+    r"the \w+ of your \w+) (?:very |extremely |incredibly )?seriously\b|"
     r"\b(?:committed|dedicated) to (?:providing|delivering|offering|ensuring) (?:the )?(?:best|highest|excellent|"
-    r"exceptional|world-class|outstanding|superior|the highest)\b|\bour (?:top|number one|utmost|highest) priority\b|"
-    r"\butmost\b|\bat the heart of everything\b|\bsecond to none\b|\bstrive (?:for|to deliver) excellence\b"
+    r"exceptional|world-class|outstanding|superior|the highest)\b|\b(?:is|are|remains?) our (?:top|number one|utmost|"
+    r"highest) priority\b|\bat the heart of everything\b|\bsecond to none\b|\bstrive (?:for|to deliver) excellence\b|"
+    r"\bthank (?:you|them|our \w+(?: and \w+)?) for (?:your|their) (?:patience|understanding)\b"
 )
+# Softer stock phrases: they count toward padding with the superlatives.
+STOCK = _rx(r"\bvalued (?:customers?|members?|clients?|partners?)\b|\butmost\b|\bfamily\b")
 SUPERLATIVE = _rx(
     r"\b(?:best-in-class|world-class|industry-leading|market-leading|cutting-edge|state-of-the-art|unparalleled|"
     r"unrivall?ed|unmatched|exceptional|outstanding|incredible|amazing|fantastic|extraordinary|tremendous|"
     r"unwavering|relentless(?:ly)?|passionate(?:ly)?|deeply committed|truly|incredibly|best possible|"
     r"highest (?:possible )?(?:standards?|quality|level)|innovative|seamless(?:ly)?|thrilled|delighted|excited|"
-    r"proud to|exciting|leading)\b"
+    r"proud to|exciting|leading|award-winning|better than ever|great news|stronger than ever)\b"
 )
 LEGALESE = _rx(
     r"\b(?:hereby|herein|aforementioned|pursuant to|without prejudice|notwithstanding|liability for)\b"
@@ -71,7 +76,8 @@ RESPONSIBILITY = _rx(
     rf"\bthe (?:responsibility|fault|blame) (?:is|lies|rests) (?:with us|with me|ours)\b|\bno excuses?\b|"
     rf"\b(?:that|this|it)['’]?s on (?:us|me)\b|\bwe own (?:this|it|that)\b|"
     rf"\b(?:that|this|it) (?:was|is) (?:our|my) (?:gap|failing|call|decision|choice|doing)\b|\bon our side\b|"
-    rf"\b(?:that|this|the) (?:decision|call|choice) (?:was|is) (?:ours|mine|our own)\b"
+    rf"\b(?:that|this|the) (?:decision|call|choice) (?:was|is) (?:ours|mine|our own)\b|"
+    rf"\bour (?:own )?\w+ (?:was|were) (?:wrong|faulty|at fault|to blame)\b"
 )
 # "we" (or "I") as the actor: the verb after it, for graders to compare with what the facts say went wrong.
 WE_DID = _rx(
@@ -80,94 +86,7 @@ WE_DID = _rx(
 )
 # Doing verbs that describe a decision or act, whatever the incident ("we chose", "we ran the script").
 DOING_VERBS = frozenset(
-    [
-        "made",
-        "make",
-        "ran",
-        "run",
-        "released",
-        "release",
-        "chose",
-        "choose",
-        "decided",
-        "decide",
-        "switched",
-        "switch",
-        "wrote",
-        "write",
-        "planned",
-        "plan",
-        "built",
-        "build",
-        "pushed",
-        "push",
-        "launched",
-        "launch",
-        "deployed",
-        "deploy",
-        "sent",
-        "send",
-        "shipped",
-        "ship",
-        "kept",
-        "keep",
-        "took",
-        "take",
-        "let",
-        "fail",
-        "failed",
-        "missed",
-        "miss",
-        "broke",
-        "break",
-        "caused",
-        "cause",
-        "loaded",
-        "load",
-        "applied",
-        "apply",
-        "introduced",
-        "introduce",
-        "changed",
-        "change",
-        "overlooked",
-        "ignored",
-        "neglected",
-        "mishandled",
-        "miscalculated",
-        "misclassified",
-        "mislabelled",
-        "mislabeled",
-        "underpaid",
-        "underpay",
-        "overcharged",
-        "overcharge",
-        "undercharged",
-        "overbilled",
-        "cancelled",
-        "canceled",
-        "cancel",
-        "deleted",
-        "delete",
-        "removed",
-        "remove",
-        "exposed",
-        "showed",
-        "show",
-        "lost",
-        "lose",
-        "got",
-        "get",
-        "hired",
-        "hire",
-        "paid",
-        "pay",
-        "charged",
-        "charge",
-        "delayed",
-        "delay",
-        "should",
-    ]
+    ["applied", "apply", "break", "broke", "build", "built", "cancel", "canceled", "cancelled", "catch", "caught", "cause", "caused", "change", "changed", "charge", "charged", "check", "checked", "choose", "chose", "decide", "decided", "delay", "delayed", "delete", "deleted", "deploy", "deployed", "exposed", "fail", "failed", "get", "go", "got", "hire", "hired", "ignored", "introduce", "introduced", "keep", "kept", "launch", "launched", "let", "load", "loaded", "lose", "lost", "made", "make", "miscalculated", "misclassified", "mishandled", "mislabeled", "mislabelled", "miss", "missed", "neglected", "notice", "noticed", "overbilled", "overcharge", "overcharged", "overlooked", "paid", "pay", "plan", "planned", "push", "pushed", "ran", "release", "released", "remove", "removed", "run", "send", "sent", "ship", "shipped", "should", "show", "showed", "spot", "spotted", "stop", "stopped", "switch", "switched", "take", "tell", "test", "tested", "told", "took", "undercharged", "underpaid", "underpay", "upgrade", "upgraded", "went", "write", "wrote"]
 )
 DEFLECTION = _rx(
     r"\b(?:due to|because of|caused by|as a result of|resulting from|stemm(?:ed|ing) from|owing to|the result of|"
@@ -211,13 +130,15 @@ MINIMISING = _rx(
     r"a handful|a few (?:customers|users|people|staff|employees|members|accounts|stores|orders)|"
     r"some (?:customers|users|people|staff|employees|members|accounts)|isolated|brief(?:ly)?|momentar(?:y|ily)|"
     r"minor|slight(?:ly)?|temporar(?:y|ily)|short-lived|small (?:number|group|percentage|glitch|issue|hiccup)|"
-    r"hiccup|blip|limited (?:impact|number|disruption)|only a few|a bit of)\b"
+    r"hiccup|blip|limited (?:impact|number|disruption)|only a few|a bit of|"
+    r"(?:small|modest|nominal|minor) (?:handling )?(?:fee|charge|increase|adjustment|change))\b"
 )
 
 # Hedged or shrunken descriptions: they name people or things without committing to how many or what.
 HEDGE = _rx(
     r"\b(?:some(?! of (?:you|them|those|the \d))|certain|a number of|a (?:small|limited|few)|limited number|"
-    r"those (?:whose|who)|if you (?:were|have been)|may have (?:been|affected|seen)|might have|potentially|"
+    r"those (?:whose|who)|if you (?:were|have been) (?:affected|impacted|inconvenienced)|may have (?:been|affected|seen)|"
+    r"might have|potentially|"
     r"any (?:customers?|users?|one) who|a handful|many(?! of (?:you|them|those)))\b"
 )
 
@@ -244,8 +165,9 @@ FOLLOW_UP = _rx(
     r"\b(?:next update|further update|another update|update (?:you|this|here|again|by|on|at|every|within)|"
     r"keep (?:you|everyone|all of you|customers|staff|our \w+) (?:updated|informed|posted)|will (?:share|publish|post|"
     r"report|write|email|contact|update|let you know|follow up|be in touch|reach out|send)|let you know|follow(?:-| )up|"
-    r"(?:full|incident|detailed|public) report|check (?:back|our)|status page|stay tuned|more (?:details|information) "
-    r"(?:soon|to come|by|on))\b"
+    r"check (?:back|our)|status page|stay tuned|more (?:details|information) (?:soon|to come|by|on)|"
+    r"details (?:on|at|in|here)|read more|more (?:on|at) our|updates? here|daily updates?|in detail|"
+    r"update (?:it|them|the list|this list)|every (?:quarter|month|week|year|friday|monday)|next (?:report|look|one))\b"
 )
 CONTACT = _rx(
     r"[\w.+-]+@[\w-]+\.[\w.]+|\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|org|net|example|io|co|gov|edu)(?:/\S*)?|"
@@ -273,7 +195,8 @@ CAUSAL = _rx(
     r"\b(?:because|caused|cause|due to|the reason|reasons?|why|led to|resulted|result of|root cause|happened when|"
     r"stemmed|so that|in order to|which meant|meaning that|this meant|that meant|since|as a result|rather than|"
     r"instead of|we decided|we chose|the thinking|our thinking|thought process|here is why|here['’]s why|"
-    r"stopped|took down|knocked out|brought down|triggered|meant|left|hit|crashed|broke|"
+    r"stopped|took down|knocked out|brought down|triggered|meant|means? that|mean|left|hit|crashed|broke|created|"
+    r"forced|supplied by|provided by|could not (?:keep up|cope|process)|than (?:it|we) could|"
     r"the goal|to (?:keep|make|protect|give|ensure|help|avoid|cover|pay|fund|invest))\b"
 )
 EXCUSE = _rx(
@@ -285,7 +208,8 @@ EXCUSE = _rx(
 CAUSE_NOUNS = _rx(
     r"\b(?:cyber-?attack|attack|hack(?:ers?|ed)?|ransomware|malware|weather|storm|power (?:failure|cut|outage)|"
     r"fire|flood|strike|sabotage|fraud|virus|bug|glitch|outage at|vendor|supplier|contractor|human error|manufacturer|"
-    r"late (?:delivery|part|shipment)|regulat\w+|"
+    r"late (?:delivery|part|shipment)|regulat\w+|partners?|equipment|third[- ]part(?:y|ies)|"
+    r"record (?:\w+ ){0,2}(?:demand|volumes?)|surge in \w+|last[- ]minute|"
     r"rogue employee|software update|database|server|network failure|misconfiguration)\b"
 )
 LEGAL_EXPOSURE = _rx(
@@ -295,7 +219,7 @@ LEGAL_EXPOSURE = _rx(
 
 # --- promises ---
 PROMISE = _rx(
-    rf"\b(?:{WE}|our team) (?:will|are going to|promise to|commit to|guarantee|pledge to|are offering|will be offering|"
+    rf"\b(?:we|i)['’]ll\b|\b(?:{WE}|our team) (?:will|are going to|promise to|commit to|guarantee|pledge to|are offering|will be offering|"
     r"are giving|will be giving|are providing|will provide|will give|will refund|will pay|will credit|will send|"
     r"will cover|will waive)\b|\byou (?:will|['’]ll) (?:receive|get|see|be (?:given|offered|sent|refunded|paid|"
     r"credited|reimbursed|compensated))\b|\b(?:everyone|every (?:affected )?\w+|each (?:affected )?\w+|all affected "
@@ -317,7 +241,7 @@ GENERIC_PROMISE = _rx(
 HYPE = _rx(
     r"\b(?:exciting|excited|thrilled|delighted|amazing|incredible|proud to|best-in-class|world-class|"
     r"game-chang\w+|innovative|revolutionary|unbeatable|don['’]t miss|limited time|sign up|special offer|"
-    r"check out our)\b"
+    r"check out our|easier than ever|we['’]ve made \w+ (?:easier|better|simpler))\b"
 )
 STAFF_ADDRESS = _rx(
     r"\b(?:team|staff|colleagues|everyone|all|store managers?|managers?|crew|associates|employees|"
@@ -332,7 +256,8 @@ STAFF_DIRECTIVE = _rx(
     r"we (?:need|ask) you to|your role|here is what|here['’]s what)\b"
 )
 CELEBRATORY = _rx(
-    r"\b(?:(?:we are|we['’]re) (?:thrilled|excited|delighted|pleased|proud) to (?:announce|share|"
-    r"introduce|unveil)|great news|exciting news|big news)\b"
+    r"\b(?:(?:we are|we['’]re|is|are) (?:thrilled|excited|delighted|pleased|proud) to (?:announce|share|"
+    r"introduce|unveil|release)|great news|exciting news|big news|good news|we['’]ve made \w+ (?:easier|better|simpler))\b"
+    r"|\bnew!"
 )
 CRISIS = _rx(r"\b(?:outage|incident|breach|mistake|error|failure|problem|went wrong|disruption|recall)\b")

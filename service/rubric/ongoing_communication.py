@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from service.rubric import lexicon
 from service.rubric.base import Context, verdict
 from service.rubric.text import Sentence, overlap, quote
 from service.rubric.types import Criterion, CriterionResult
 
 NEXT_UPDATE_SHARE = 0.4
+NEXT_UPDATE_TERMS = 3
 
 
 def check(ctx: Context) -> CriterionResult:
@@ -54,15 +57,19 @@ def _names_next_update(ctx: Context) -> Sentence | None:
     if not terms:
         return None
     for sentence in ctx.draft.sentences:
-        if overlap(terms, sentence.stems) >= NEXT_UPDATE_SHARE:
+        found = terms & sentence.stems
+        if overlap(terms, found) >= NEXT_UPDATE_SHARE or len(found) >= NEXT_UPDATE_TERMS:
             return sentence
     return None
 
 
 def _facts_contact(sentence: Sentence, ctx: Context) -> bool:
-    contact = ctx.facts.facts.contact
-    return bool(contact) and any(
-        token.lower() in sentence.lower for token in contact.split() if len(token) > 5
+    """The draft gives the contact from the facts: an address, a number, a link."""
+    contact = ctx.facts.facts.contact or ""
+    handles = [t.strip(".,;:") for t in contact.split() if re.search(r"[\d@/]|\.\w", t)]
+    digits = "".join(re.findall(r"\d", contact))
+    return any(h.lower() in sentence.lower for h in handles if len(h) > 3) or (
+        len(digits) >= 6 and digits in "".join(re.findall(r"\d", sentence.text))
     )
 
 

@@ -118,12 +118,17 @@ _SPELLED_START = re.compile(rf"\b(?:{_NUMBER_WORD}|an? (?:{_BIG}))")
 _DIGIT = re.compile(r"\d")
 FRACTION = re.compile(
     r"\b(?P<frac>half|a third|one third|a quarter|one quarter|three quarters|two thirds)\b(?![- ]part)"
+    r"(?! (?:time|day|year|week|month|round|attempt|consecutive|straight))"
 )
 DATE_MONTH_FIRST = re.compile(
     rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 )
 DATE_DAY_FIRST = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_MONTH})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+)
+DAY_RANGE = re.compile(
+    rf"\b(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through|until)\s*(?=\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"(?P<month>{_MONTH})\b)"
 )
 DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
 DATE_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>(?:19|20)?\d\d))?\b")
@@ -229,6 +234,10 @@ def _scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 def _extract_dates(text: str, original: str, add: Adder, digits: bool) -> None:
     months = could_match(MONTH_YEAR, text)
+    for match in DAY_RANGE.finditer(text) if months and digits else ():
+        day = int(match.group("first"))
+        if 1 <= day <= 31:  # "10 to 14 May": the first day takes the month of the second
+            add("date", (MONTHS[match.group("month")], day, 0), match.start("first"), match.end("first"))
     for pattern in (DATE_MONTH_FIRST, DATE_DAY_FIRST):
         if not (months and digits):
             break

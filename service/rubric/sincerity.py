@@ -7,7 +7,6 @@ from service.rubric.base import Context, not_applicable, verdict
 from service.rubric.text import Sentence, quote, scan
 from service.rubric.types import Criterion, CriterionResult
 
-MAX_BOILERPLATE = 1
 MAX_SUPERLATIVES = 2
 _GENERIC_OBJECTS = ("inconvenience", "confusion", "any trouble", "the trouble", "disruption caused")
 
@@ -55,14 +54,13 @@ def check(ctx: Context) -> CriterionResult:
 
 
 def _specific(sentence: Sentence, ctx: Context) -> bool:
-    """The apology, or the sentence beside it, names the wrong rather than 'any inconvenience'."""
+    """The apology, or a sentence near it, names the wrong rather than 'any inconvenience'."""
     lowered = sentence.lower
-    if any(generic in lowered for generic in _GENERIC_OBJECTS) and not lexicon.CONTRITION.search(
-        sentence.lower
-    ):
+    if any(generic in lowered for generic in _GENERIC_OBJECTS) and not lexicon.CONTRITION.search(lowered):
         return False
     wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause, ctx.facts.affected)
-    window = [s for s in ctx.draft.sentences if abs(s.index - sentence.index) <= 1]
+    reach = 1 if len(sentence.text.split()) > 4 else 2  # a bare "I'm sorry." refers back further
+    window = [s for s in ctx.draft.sentences if abs(s.index - sentence.index) <= reach]
     return any(
         s.stems & wrong_terms or lexicon.CRISIS.search(s.lower) or lexicon.CONTRITION.search(s.lower)
         for s in window
@@ -70,10 +68,11 @@ def _specific(sentence: Sentence, ctx: Context) -> bool:
 
 
 def _padding(ctx: Context) -> list[str]:
-    """Quoted boilerplate when there is too much of it to read as a human voice."""
+    """Quoted boilerplate: any stock PR line, or too many soft stock phrases and superlatives together."""
     boiler = [m.group(0) for m in scan(lexicon.BOILERPLATE, ctx.draft.lower)]
-    superlatives = [m.group(0) for m in scan(lexicon.SUPERLATIVE, ctx.draft.lower)]
+    soft = [m.group(0) for m in scan(lexicon.STOCK, ctx.draft.lower)]
+    soft += [m.group(0) for m in scan(lexicon.SUPERLATIVE, ctx.draft.lower)]
     legalese = [m.group(0) for m in scan(lexicon.LEGALESE, ctx.draft.lower)]
-    if len(boiler) > MAX_BOILERPLATE or len(superlatives) > MAX_SUPERLATIVES or legalese:
-        return (boiler + superlatives + legalese)[:4]
+    if boiler or legalese or len(soft) > MAX_SUPERLATIVES:
+        return (boiler + legalese + soft)[:4]
     return []

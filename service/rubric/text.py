@@ -333,6 +333,7 @@ _SYNONYM_GROUPS = {
     "faulti": "faulty bad broken flawed defective buggy",
     "delet": "delete deleted deleting deletion remove removed wipe wiped erase erased",
     "delay": "delay delays delayed late lateness",
+    "underpaid": "underpaid underpay underpaying underpayment underpayments",
     "outag": "outage outages downtime",
     "pay": "pay paid salary salaries wage wages payment payments",
     "fix": "fix fixed correct corrected repair repaired",
