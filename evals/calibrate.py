@@ -207,13 +207,17 @@ def floors() -> dict[str, float]:
 
 
 def below_floor(report: CalibrationReport) -> list[str]:
-    """Criteria whose F1 fell below the floor recorded in the repo (floors only ever go up)."""
+    """Scores that fell below the floors recorded in the repo (floors only ever go up)."""
     minimum = floors()
-    return [
+    found = [
         f"{a.criterion}: F1 {a.f1:.3f} < floor {minimum[a.criterion]:.2f}"
         for a in report.criteria
         if a.criterion in minimum and a.f1 < minimum[a.criterion]
     ]
+    for name, value in (("claims_recall", report.claims.recall), ("claims_precision", report.claims.precision)):
+        if name in minimum and value < minimum[name]:
+            found.append(f"{name}: {value:.3f} < floor {minimum[name]:.2f}")
+    return found
 
 
 def run_calibration(split: str = "dev", out: Path | None = None) -> CalibrationReport:

@@ -165,3 +165,23 @@ def test_unknown_routes_and_methods_are_problems(remote_client: TestClient) -> N
     assert remote_client.get("/nope").headers["content-type"] == PROBLEM
     response = remote_client.get("/v1/drafts")
     assert response.status_code == 405 and response.headers["content-type"] == PROBLEM
+
+
+def test_every_draft_carries_the_rubric_checks(remote_client: TestClient) -> None:
+    draft = remote_client.post("/v1/drafts", json=_request(options={})).json()
+    checks = draft["checks"]
+    assert {c["criterion"] for c in checks["criteria"]} >= {"acknowledgment", "faithfulness", "strategy_fit"}
+    assert 0 <= checks["score"] <= 1 and checks["threshold"] == 0.7
+    assert checks["passed"] == (checks["score"] >= 0.7 and not checks["unsupported"])
+
+
+def test_invented_claims_from_the_model_are_flagged(upstream: FakeUpstream) -> None:
+    upstream.reply = lambda request: (
+        "Subject: Sorry\n\nOur outage on 12 March was our fault and we are sorry. Every customer gets a $50 "
+        "credit and service was back by 11:00.\n\nDaniel Reyes"
+    )
+    with TestClient(create_app(remote_settings(upstream)), raise_server_exceptions=False) as client:
+        draft = client.post("/v1/drafts", json=_request(options={})).json()
+    flagged = {c["text"] for c in draft["checks"]["unsupported"]}
+    assert "$50" in flagged and "11:00" in flagged and not draft["checks"]["passed"]
+    assert any("not supported by the facts" in w for w in draft["warnings"])

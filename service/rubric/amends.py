@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.rubric import faithfulness, lexicon
 from service.rubric.base import Context, not_applicable, verdict
-from service.rubric.quantities import extract
+from service.rubric.quantities import extract_cached
 from service.rubric.text import Sentence, best_sentence, content_stems, quote, stem
 from service.rubric.types import Criterion, CriterionResult, UnsupportedClaim
 
@@ -54,7 +54,7 @@ def check(ctx: Context) -> CriterionResult:
 def _stated(item: str, ctx: Context) -> Sentence | None:
     """The sentence stating this remedy: its figure, its remedy word, or most of its distinctive words."""
     remedy = content_stems(item) - ctx.facts.org_stems
-    figures = extract(item)
+    figures = extract_cached(item)
     for sentence in ctx.draft.sentences:
         quantities = ctx.draft.quantities_in(sentence)
         if any(
@@ -72,7 +72,7 @@ def _stated(item: str, ctx: Context) -> Sentence | None:
 
 
 def _has_figure(item: str) -> bool:
-    return any(q.kind in ("money", "duration", "percent") for q in extract(item))
+    return any(q.kind in ("money", "duration", "percent") for q in extract_cached(item))
 
 
 def _invented(ctx: Context) -> list[UnsupportedClaim]:

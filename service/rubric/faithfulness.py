@@ -243,7 +243,7 @@ def _unsupported_commitment(sentence: Sentence, ctx: Context) -> bool:
 
 _PROMISE_NOISE = content_stems(
     "will going promise commit guarantee ensure make sure continue customers customer everyone affected "
-    "receive get see sure able happen again future going forward next steps work working team"
+    "receive get see sure able happen again future going forward next steps step take first one more work working team"
 )
 
 
@@ -272,10 +272,13 @@ def _sentence_claim(sentence: Sentence, kind: str, reason: str) -> UnsupportedCl
 
 
 def _dedupe(claims: list[UnsupportedClaim]) -> list[UnsupportedClaim]:
-    """Drop a sentence-level claim when a narrower claim inside it already says the same."""
-    kept: list[UnsupportedClaim] = []
-    for claim in sorted(claims, key=lambda c: c.end - c.start):
-        if not any(k.start >= claim.start and k.end <= claim.end and k.kind == claim.kind for k in kept):
+    """Drop exact repeats (the same span flagged twice, e.g. as a remedy and as a commitment)."""
+    seen: set[tuple[int, int, str]] = set()
+    kept = []
+    for claim in claims:
+        key = (claim.start, claim.end, claim.kind)
+        if key not in seen:
+            seen.add(key)
             kept.append(claim)
     return kept
 
@@ -284,8 +287,8 @@ def _incidental(claim: Quantity, ctx: Context) -> bool:
     """Numbers that make no claim: "whether you are owed ten dollars or a thousand", "step 1", "three choices",
     a weekday naming a date the facts give ("Wednesday 12 March")."""
     lower = ctx.draft.lower
-    sentence = next((s for s in ctx.draft.sentences if s.start <= claim.start < s.start + len(s.text)), None)
-    if sentence is not None and _RHETORICAL.search(sentence.lower):
+    sentence = ctx.draft.sentence_at(claim.start)
+    if sentence is not None and sentence in ctx.draft.matching(_RHETORICAL):
         return True
     if _LABEL_NUMBER.search(lower[max(0, claim.start - 10) : claim.start]):
         return True
@@ -293,7 +296,7 @@ def _incidental(claim: Quantity, ctx: Context) -> bool:
         following = re.findall(r"[a-z]+", lower[claim.end : claim.end + 30])[:1]
         return not following or stem(following[0]) not in ctx.facts.stems
     if claim.kind == "weekday":
-        return any(q.kind == "date" and 0 <= q.start - claim.end <= 3 for q in ctx.draft.quantities)
+        return any(q.kind == "date" for q in ctx.draft.quantities_between(claim.end, claim.end + 4))
     return False
 
 

@@ -26,7 +26,7 @@ ATTRIBUTED = re.compile(
     rf"(?:\b(?i:said|says|wrote|explained|added|according to)\s+(?:our\s+)?(?:{TITLE_WORDS}[\w\s-]{{0,40}}?\s)?"
     rf"(?P<after>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}))"
     rf"|(?P<before>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}),?\s+(?:(?:our|the)\s+)?{TITLE_WORDS}"
-    rf"|(?:^|\n)\s*(?:[-—–]\s*)?(?P<signed>{_NAME_TOKEN}(?:\s+[A-Z]\.)?(?:\s+{_NAME_TOKEN}){{1,2}})\s*(?:,|\n|$)",
+    rf"|(?:^|\n)[ \t]*(?:[-—–][ \t]*)?(?P<signed>{_NAME_TOKEN}(?:\s+[A-Z]\.)?(?:\s+{_NAME_TOKEN}){{1,2}})\s*(?:,|\n|$)",
 )
 _NOT_NAMES = frozenset(
     {*(m.capitalize() for m in MONTHS), *(d.capitalize() for d in WEEKDAYS)}

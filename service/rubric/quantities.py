@@ -5,9 +5,11 @@ spellings of the same fact compare equal: "$5m" = "5 million dollars", "48 hours
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.rubric.gating import could_match
 
@@ -199,6 +201,12 @@ def _unit_hours(unit: str) -> float:
     return HOURS_PER.get(singular, HOURS_PER.get(singular[:3], 1.0))
 
 
+@lru_cache(maxsize=2048)
+def extract_cached(text: str) -> tuple[Quantity, ...]:
+    """extract() for strings that recur (fact fields): computed once per distinct text."""
+    return tuple(extract(text))
+
+
 def extract(text: str, lowered: str | None = None) -> list[Quantity]:
     """Every figure, amount, percentage, duration, date, time, weekday and year in `text`.
 
@@ -206,17 +214,17 @@ def extract(text: str, lowered: str | None = None) -> list[Quantity]:
     """
     low = lowered if lowered is not None else _lower(text)
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
 
     def add(kind: str, value: Value, start: int, end: int) -> None:
-        if any(start < e and end > s for s, e in taken):
+        if taken.overlaps(start, end):
             return
-        taken.append((start, end))
+        taken.add(start, end)
         found.append(Quantity(kind, value, text[start:end], start, end))
 
     digits = bool(_DIGIT.search(low))
     for match in _scan(HARMLESS, low):
-        taken.append(match.span())
+        taken.add(*match.span())
     _extract_dates(low, text, add, digits)
     if digits or "noon" in low or "mid" in low:
         _extract_times(low, add)
@@ -226,6 +234,25 @@ def extract(text: str, lowered: str | None = None) -> list[Quantity]:
     for match in _scan(WEEKDAY, low):
         add("weekday", (match.group("weekday"),), *match.span())
     return sorted(found, key=lambda q: q.start)
+
+
+class _Spans:
+    """Non-overlapping [start, end) spans, kept sorted, so an overlap test costs log n, not n."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self.starts, start)
+        before = index > 0 and self.ends[index - 1] > start
+        after = index < len(self.starts) and self.starts[index] < end
+        return before or after
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_right(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
 
 
 def _scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:

@@ -7,7 +7,7 @@ drafts a second, and deterministic.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -24,10 +24,10 @@ _stemmer = Stemmer.Stemmer("english")
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 # A sentence ends at . ! ? (followed by space/quote/end) or at a line break; abbreviations are protected.
+# Abbreviations whose dot does not end a sentence (matched on lower-cased text, which keeps offsets).
 _ABBREVIATIONS = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Inc|Ltd|Co|Corp|Jr|Sr|vs|etc|e\.g|i\.e|a\.m|p\.m|No|approx|Jan|Feb|Mar|Apr|"
-    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K)\.",
-    re.IGNORECASE,
+    r"\b(?:mr|mrs|ms|dr|prof|st|inc|ltd|co|corp|jr|sr|vs|etc|e\.g|i\.e|a\.m|p\.m|no|approx|jan|feb|mar|apr|"
+    r"jun|jul|aug|sep|sept|oct|nov|dec|u\.s|u\.k)\."
 )
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))[ \t]+(?=[\"'“‘(\[]?[A-Z0-9])|[ \t]*\n\s*")
 
@@ -254,8 +254,17 @@ class Draft:
         return extract(self.text, self.lower)
 
     def quantities_in(self, sentence: Sentence) -> list[Quantity]:
-        end = sentence.start + len(sentence.text)
-        return [q for q in self.quantities if sentence.start <= q.start < end]
+        return self.quantities_between(sentence.start, sentence.start + len(sentence.text))
+
+    def quantities_between(self, start: int, end: int) -> list[Quantity]:
+        """Quantities starting in [start, end), found by bisection (quantities are in text order)."""
+        starts = self.__dict__.setdefault("_quantity_starts", [q.start for q in self.quantities])
+        return self.quantities[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence holding this character offset, if any."""
+        found = self._sentences_at([offset])
+        return found[0] if found else None
 
     def matching(self, pattern: re.Pattern[str]) -> list[Sentence]:
         """Sentences where `pattern` matches: one scan of the whole text, not one per sentence."""
@@ -264,8 +273,12 @@ class Draft:
             cache[pattern] = self._sentences_at(m.start() for m in scan(pattern, self.lower))
         return cache[pattern]
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def _sentences_at(self, offsets: Iterable[int]) -> list[Sentence]:
-        starts = [s.start for s in self.sentences]
+        starts = self._starts
         hit: dict[int, Sentence] = {}
         for offset in offsets:
             index = bisect_right(starts, offset) - 1
@@ -303,7 +316,12 @@ def parse(text: str, channel: Channel) -> Draft:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with their offsets; abbreviations like "Dr." and "p.m." do not end one."""
-    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    chars = list(text)
+    for match in scan(_ABBREVIATIONS, lower(text)):
+        for index in range(match.start(), match.end()):
+            if chars[index] == ".":
+                chars[index] = "\x00"
+    protected = "".join(chars)
     sentences: list[Sentence] = []
     position = 0
     for match in _SENTENCE_END.finditer(protected):

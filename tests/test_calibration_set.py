@@ -1,0 +1,53 @@
+"""The labelled calibration set is well formed, consistent with GUIDE.md, and covers what it must."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from evals.calibration_set import CalibrationCase, load_calibration
+from service.facts import Channel, Strategy
+from service.rubric.types import Criterion
+
+CASES = load_calibration("all")
+DEV = [c for c in CASES if c.split == "dev"]
+HOLDOUT = [c for c in CASES if c.split == "holdout"]
+FAILS = Counter((c.split, k) for c in CASES for k, v in c.labels.items() if v is False)
+
+
+def test_sizes_and_spread() -> None:
+    assert len(DEV) >= 130 and len(HOLDOUT) >= 40
+    assert len({c.id for c in CASES}) == len(CASES)
+    assert {c.strategy for c in CASES} == set(Strategy) and {c.channel for c in CASES} == set(Channel)
+    assert len({c.facts.organization for c in CASES}) >= 12
+    strong = [c for c in CASES if all(v is not False for v in c.labels.values())]
+    assert 0.25 <= len(strong) / len(CASES) <= 0.5
+
+
+@pytest.mark.parametrize("criterion", list(Criterion))
+def test_every_criterion_has_failing_examples_in_both_splits(criterion: Criterion) -> None:
+    assert FAILS[("dev", criterion)] >= 8 and FAILS[("holdout", criterion)] >= 1
+
+
+def test_a_good_share_of_flaws_are_paraphrased() -> None:
+    flawed = [c for c in DEV if any(v is False for v in c.labels.values())]
+    assert sum("paraphrased" in c.flaws for c in flawed) >= len(flawed) // 5
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_each_case_follows_the_guide(case: CalibrationCase) -> None:
+    assert set(case.labels) == set(Criterion)
+    incident = case.strategy is not Strategy.proactive
+    for criterion in (Criterion.acknowledgment, Criterion.accountable_voice):
+        assert (case.labels[criterion] is not None) == incident
+    if case.strategy is Strategy.proactive:
+        assert all(case.labels[c] is None for c in (Criterion.ownership, Criterion.sincerity, Criterion.amends))
+    for criterion in (Criterion.impact_empathy, Criterion.explanation, Criterion.faithfulness,
+                      Criterion.channel_fit, Criterion.strategy_fit, Criterion.ongoing_communication):
+        assert case.labels[criterion] is not None
+    assert (case.labels[Criterion.faithfulness] is False) == bool(case.invented)
+    for claim in case.invented:
+        assert claim in case.text
+    if case.channel is Channel.social_post and case.labels[Criterion.channel_fit]:
+        assert len(case.text.strip()) <= 280
