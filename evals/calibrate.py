@@ -214,7 +214,10 @@ def below_floor(report: CalibrationReport) -> list[str]:
         for a in report.criteria
         if a.criterion in minimum and a.f1 < minimum[a.criterion]
     ]
-    for name, value in (("claims_recall", report.claims.recall), ("claims_precision", report.claims.precision)):
+    for name, value in (
+        ("claims_recall", report.claims.recall),
+        ("claims_precision", report.claims.precision),
+    ):
         if name in minimum and value < minimum[name]:
             found.append(f"{name}: {value:.3f} < floor {minimum[name]:.2f}")
     return found

@@ -16,7 +16,9 @@ def calibrate(
     out: Annotated[Path, typer.Option(help="Folder for calibration.json and calibration.md.")] = Path(
         "out/calibration"
     ),
-    check_floor: Annotated[bool, typer.Option(help="Exit 1 when an F1 falls below evals/calibration_floor.json.")] = False,
+    check_floor: Annotated[
+        bool, typer.Option(help="Exit 1 when an F1 falls below evals/calibration_floor.json.")
+    ] = False,
 ) -> None:
     """Agreement of each rubric grader with the labelled calibration set."""
     from evals.calibrate import below_floor, render_markdown, run_calibration
@@ -28,4 +30,156 @@ def calibrate(
     for problem in problems:
         typer.secho(f"below floor: {problem}", fg=typer.colors.RED, err=True)
     if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    prompts: Annotated[
+        str, typer.Option(help="Comma-separated versions (reactive@v2) or labels (production,candidate).")
+    ] = "production,candidate",
+    model: Annotated[
+        str | None, typer.Option(help="Any litellm model string; default: the service's default.")
+    ] = None,
+    cases: Annotated[str, typer.Option(help="Case ids or globs, comma-separated.")] = "*",
+    repeat: Annotated[int, typer.Option(min=1, max=50, help="Samples per case and prompt.")] = 1,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Model calls in flight.")] = 2,
+    temperature: Annotated[
+        float | None, typer.Option(min=0, max=2, help="Default: each prompt's own.")
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Base seed; sample k uses seed + k.")] = 0,
+    max_words: Annotated[
+        int | None, typer.Option(min=10, max=1000, help="Override each case's word limit.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder (resumable: re-run to continue).")] = Path(
+        "out/eval"
+    ),
+    cache: Annotated[Path, typer.Option(help="Model-output cache folder.")] = Path(".cache/trustdraft-evals"),
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the model-output cache.")
+    ] = False,
+) -> None:
+    """Draft every case with every prompt version through the service's pipeline, grade, write results.json."""
+    import asyncio
+
+    from evals.runner import RunConfig, summarise
+    from service.errors import TrustdraftError
+
+    config = RunConfig(
+        prompts=[p.strip() for p in prompts.split(",") if p.strip()],
+        out=out,
+        model=model,
+        cases=cases,
+        repeat=repeat,
+        concurrency=concurrency,
+        temperature=temperature,
+        seed=seed,
+        cache_dir=None if no_cache else cache,
+        max_words=max_words,
+    )
+    try:
+        results = asyncio.run(_run(config))
+    except (TrustdraftError, ValueError) as exc:
+        typer.secho(f"error: {getattr(exc, 'detail', exc)}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    _print_summary(summarise(results))
+    typer.echo(f"wrote {out / 'results.json'}", err=True)
+    if any(r.error for r in results.records):
+        raise typer.Exit(1)
+
+
+async def _run(config: object) -> object:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from evals.runner import Progress as RunProgress
+    from evals.runner import Runner
+    from service.app import build_state, load_local_model
+    from service.settings import Settings
+
+    settings = Settings()
+    model = getattr(config, "model", None)
+    if model:
+        settings = settings.model_copy(update={"default_model": model})
+    state = build_state(settings, await load_local_model(settings))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("drafting", total=None)
+        progress = RunProgress(
+            start=lambda total, done: bar.update(task, total=total, completed=done),
+            advance=lambda record: bar.advance(task),
+        )
+        return await Runner(state.drafter, config, progress).run()  # type: ignore[arg-type]
+
+
+def _print_summary(rows: list[dict[str, object]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("prompt", "drafts", "errors", "cached", "pass rate", "mean score", "mean latency ms")
+    for row in rows:
+        table.add_row(
+            *(
+                str(row[k])
+                for k in (
+                    "prompt",
+                    "drafts",
+                    "errors",
+                    "cached",
+                    "pass_rate",
+                    "mean_score",
+                    "mean_latency_ms",
+                )
+            )
+        )
+    Console(stderr=True).print(table)
+
+
+@app.command()
+def compare(
+    base: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="results.json of the baseline run.")
+    ],
+    candidate: Annotated[
+        Path | None,
+        typer.Argument(exists=True, dir_okay=False, help="results.json of the candidate (default: BASE)."),
+    ] = None,
+    base_prompt: Annotated[
+        str | None, typer.Option("--base", help="Baseline prompt in the run(s), e.g. production.")
+    ] = None,
+    candidate_prompt: Annotated[
+        str | None, typer.Option("--candidate", help="Candidate prompt, e.g. candidate.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for report.md, report.html and comparison.json.")] = Path(
+        "out/compare"
+    ),
+    gate: Annotated[Path | None, typer.Option(help="Gate thresholds (default: evals/gate.yaml).")] = None,
+) -> None:
+    """Compare two prompt versions: per criterion, strategy and channel, with significance; exit 1 if the gate fails."""
+    from evals.compare import compare as run_compare
+    from evals.compare import load_gate, to_json
+    from evals.report_html import render_html
+    from evals.report_md import render_markdown
+    from evals.results import load_results, write_json_atomic
+
+    try:
+        base_results = load_results(base)
+        candidate_results = load_results(candidate) if candidate else base_results
+        comparison = run_compare(
+            base_results,
+            candidate_results,
+            base_prompt=base_prompt,
+            candidate_prompt=candidate_prompt,
+            gate=load_gate(gate) if gate else load_gate(),
+        )
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    markdown = render_markdown(comparison)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text(markdown, encoding="utf-8")
+    (out / "report.html").write_text(render_html(comparison), encoding="utf-8")
+    write_json_atomic(out / "comparison.json", to_json(comparison))
+    typer.echo(markdown)
+    typer.echo(f"wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'comparison.json'}", err=True)
+    if not comparison.gate_passed:
         raise typer.Exit(1)

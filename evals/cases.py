@@ -1,0 +1,54 @@
+"""Eval cases in evals/cases/*.yaml: one incident each, validated by the same Facts model the API uses."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.facts import Channel, Facts, Strategy
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+
+
+class EvalCase(BaseModel):
+    """One incident to draft for: facts, the strategy and channel to draft it for, and what makes it hard."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    strategy: Strategy
+    channel: Channel
+    industry: str
+    tags: list[str] = Field(default_factory=list, description="Hard-case tags: injection, no_remedy, ...")
+    max_words: int = Field(default=100, ge=10, le=1000)
+    facts: Facts
+
+
+class CaseError(ValueError):
+    """A case file is missing, malformed or does not validate."""
+
+
+def load_cases(pattern: str = "*", root: Path = CASES_DIR) -> list[EvalCase]:
+    """Cases whose id matches a glob (or a comma-separated list of globs), in id order."""
+    patterns = [p.strip() for p in pattern.split(",") if p.strip()] or ["*"]
+    cases = []
+    for path in sorted(root.glob("*.yaml")):
+        if any(fnmatch.fnmatch(path.stem, p) for p in patterns):
+            cases.append(_load(path))
+    if not cases:
+        raise CaseError(f"no case in {root} matches {pattern!r}")
+    return cases
+
+
+def _load(path: Path) -> EvalCase:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        case = EvalCase.model_validate(data)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise CaseError(f"{path}: {exc}") from exc
+    if case.id != path.stem:
+        raise CaseError(f"{path}: id {case.id!r} must match the file name")
+    return case

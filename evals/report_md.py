@@ -1,0 +1,81 @@
+"""report.md: a comparison that fits in a pull-request comment."""
+
+from __future__ import annotations
+
+from evals.compare import Comparison, GroupRow, MetricComparison
+
+MAX_REGRESSIONS = 5
+
+
+def verdict_line(comparison: Comparison) -> str:
+    if comparison.gate_passed:
+        better = [m.name for m in comparison.metrics if m.verdict == "better"]
+        extra = f"; significantly better on {', '.join(better)}" if better else ""
+        return f"**Verdict: pass.** No gated metric is significantly worse{extra}."
+    return "**Verdict: FAIL.** " + " ".join(f"{failure}." for failure in comparison.gate_failures)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _metric_row(m: MetricComparison) -> str:
+    name = f"**{m.name}**" if m.gated else m.name
+    marker = {"worse": "worse", "better": "better"}.get(m.verdict, "")
+    delta_pass = (m.candidate_pass - m.base_pass) * 100
+    return (
+        f"| {name} | {m.pairs} | {_pct(m.base_pass)} | {_pct(m.candidate_pass)} | {delta_pass:+.0f} pts | "
+        f"{m.mean_delta:+.3f} [{m.ci[0]:+.3f}, {m.ci[1]:+.3f}] | {m.regressions} / {m.improvements} | "
+        f"{m.p_value:.3g} | {marker} |"
+    )
+
+
+def _group_table(title: str, rows: list[GroupRow], base: str, candidate: str) -> list[str]:
+    lines = [
+        f"#### By {title}",
+        "",
+        f"| {title} | pairs | pass {base} | pass {candidate} | score {base} | score {candidate} |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r.group} | {r.pairs} | {_pct(r.base_pass)} | {_pct(r.candidate_pass)} | {r.base_mean:.3f} | "
+        f"{r.candidate_mean:.3f} |"
+        for r in rows
+    ]
+    return [*lines, ""]
+
+
+def render_markdown(comparison: Comparison) -> str:
+    base, candidate = comparison.base_label, comparison.candidate_label
+    overall = comparison.metric("overall")
+    lines = [
+        f"### trustdraft eval: `{candidate}` vs `{base}`",
+        "",
+        verdict_line(comparison),
+        "",
+        f"{overall.pairs} paired drafts; {comparison.unpaired} without a partner. Bold metrics are gated "
+        "(evals/gate.yaml). Flips = pairs passing only in the baseline / only in the candidate; p is an exact "
+        "McNemar test on those flips; the interval is a paired bootstrap 95% CI of the score change.",
+        "",
+        f"| metric | pairs | {base} | {candidate} | pass change | score change [95% CI] | flips (-/+) | p | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        *(_metric_row(m) for m in comparison.metrics),
+        "",
+        *_group_table("strategy", comparison.by_strategy, base, candidate),
+        *_group_table("channel", comparison.by_channel, base, candidate),
+        "#### Top regressions",
+        "",
+    ]
+    if not comparison.regressions:
+        lines.append("None: no case scored lower or lost a criterion.")
+    for diff in comparison.regressions[:MAX_REGRESSIONS]:
+        base_checks, cand_checks = diff.pair.base.checks, diff.pair.candidate.checks
+        assert base_checks and cand_checks
+        lost = ", ".join(diff.flipped) or "no criterion flipped"
+        lines.append(
+            f"- `{diff.pair.label}` ({diff.pair.base.strategy.value}, {diff.pair.base.channel.value}): "
+            f"score {base_checks.score:.2f} -> {cand_checks.score:.2f}; lost: {lost}"
+        )
+    if len(comparison.regressions) > MAX_REGRESSIONS:
+        lines.append(f"- ... and {len(comparison.regressions) - MAX_REGRESSIONS} more (see report.html)")
+    return "\n".join(lines) + "\n"
