@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from evals.calibration_set import CalibrationCase, load_calibration
 from service.rubric import RubricResult, grade
@@ -157,6 +158,37 @@ def score_claims(case: CalibrationCase, result: RubricResult, claims: ClaimAgree
             claims.flagged_planted += 1
         else:
             claims.spurious.append(f"{case.id}: {text!r}")
+
+
+def score_judge(case: CalibrationCase, verdicts: dict[str, bool], table: dict[Criterion, Agreement]) -> None:
+    """Add an LLM judge's verdicts; a criterion it did not answer counts as an applicability disagreement."""
+    for criterion, label in case.labels.items():
+        if label is None:
+            continue
+        agreement = table[criterion]
+        if criterion.value not in verdicts:
+            agreement.applicability_disagreements += 1
+            continue
+        judge_fails, label_fails = not verdicts[criterion.value], label is False
+        if judge_fails and label_fails:
+            agreement.tp += 1
+        elif judge_fails:
+            agreement.fp += 1
+            agreement.misses.append(f"{case.id} (flagged, label passes)")
+        elif label_fails:
+            agreement.fn += 1
+            agreement.misses.append(f"{case.id} (missed, label fails)")
+        else:
+            agreement.tn += 1
+
+
+async def judge_agreement(cases: list[CalibrationCase], split: str, judge: Any) -> CalibrationReport:
+    """The LLM judge's agreement with the labels, scored like a grader's (no claim-level figures)."""
+    table = {c: Agreement(c.value) for c in Criterion}
+    for case in cases:
+        verdict = await judge.judge(case.text, case.facts, case.strategy, case.channel)
+        score_judge(case, verdict.verdicts, table)
+    return CalibrationReport(f"{split}, judge", len(cases), list(table.values()), ClaimAgreement())
 
 
 def run_agreement(cases: list[CalibrationCase], split: str) -> CalibrationReport:

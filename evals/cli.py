@@ -10,7 +10,6 @@ import typer
 app = typer.Typer(help="The offline evaluation suite.", no_args_is_help=True)
 
 
-@app.command()
 def calibrate(
     split: Annotated[str, typer.Option(help="dev | holdout | all")] = "dev",
     out: Annotated[Path, typer.Option(help="Folder for calibration.json and calibration.md.")] = Path(
@@ -19,10 +18,16 @@ def calibrate(
     check_floor: Annotated[
         bool, typer.Option(help="Exit 1 when an F1 falls below evals/calibration_floor.json.")
     ] = False,
+    judge: Annotated[
+        str | None, typer.Option(help="Measure an LLM judge instead (any litellm model string).")
+    ] = None,
 ) -> None:
-    """Agreement of each rubric grader with the labelled calibration set."""
+    """Agreement of each rubric grader (or an LLM judge) with the labelled calibration set."""
     from evals.calibrate import below_floor, render_markdown, run_calibration
 
+    if judge:
+        _calibrate_judge(split, out, judge)
+        return
     report = run_calibration(split=split, out=out)
     typer.echo(render_markdown(report))
     typer.echo(f"wrote {out / 'calibration.json'} and {out / 'calibration.md'}", err=True)
@@ -183,3 +188,93 @@ def compare(
     typer.echo(f"wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'comparison.json'}", err=True)
     if not comparison.gate_passed:
         raise typer.Exit(1)
+
+
+PROMPTFOO_DIR = Path(__file__).resolve().parent / "promptfoo"
+
+
+def promptfoo_env(cases: str, model: str | None) -> dict[str, str]:
+    """Environment for a promptfoo run: pinned Node 22 and promptfoo first on PATH, our Python, no telemetry."""
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(PROMPTFOO_DIR / "node_modules" / ".bin"), env.get("PATH", "")])
+    env.update(
+        {
+            "PROMPTFOO_PYTHON": sys.executable,
+            "PROMPTFOO_DISABLE_TELEMETRY": "1",
+            "PROMPTFOO_DISABLE_UPDATE": "1",
+            "PROMPTFOO_CONFIG_DIR": str(root / ".cache" / "promptfoo"),
+            "PYTHONPATH": os.pathsep.join([str(root), env.get("PYTHONPATH", "")]),
+            "TRUSTDRAFT_PROMPTFOO_CASES": cases,
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        }
+    )
+    if model:
+        env["TRUSTDRAFT_EVAL_MODEL"] = model
+    return env
+
+
+@app.command()
+def promptfoo(
+    cases: Annotated[str, typer.Option(help="Case ids or globs, comma-separated.")] = "*",
+    model: Annotated[
+        str | None, typer.Option(help="Any litellm model string; default: the service's default.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where promptfoo writes its results JSON.")] = Path(
+        "out/promptfoo/results.json"
+    ),
+    view: Annotated[bool, typer.Option(help="Open promptfoo's web viewer afterwards.")] = False,
+) -> None:
+    """Run the cases through promptfoo's matrix (production vs candidate) with our provider and graders."""
+    import shutil
+    import subprocess
+
+    wrapper = shutil.which("promptfoo", path=str(Path(__import__("sys").executable).parent))
+    if not (PROMPTFOO_DIR / "node_modules" / ".bin" / "promptfoo").exists() or wrapper is None:
+        typer.secho(
+            "error: promptfoo is not set up; run `scripts/setup.sh dev` (npm ci in evals/promptfoo)",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(2)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    config = Path(__file__).resolve().parent / "promptfooconfig.yaml"
+    command = [
+        wrapper,
+        "eval",
+        "-c",
+        str(config),
+        "-o",
+        str(out.resolve()),
+        "--no-cache",
+        "--no-progress-bar",
+    ]
+    env = promptfoo_env(cases, model)
+    code = subprocess.run(command, env=env).returncode
+    if view:
+        subprocess.run([wrapper, "view", "--yes"], env=env)
+    # promptfoo exits 100 when some assertions fail: that is the rubric speaking, not a broken run.
+    raise typer.Exit(0 if code in (0, 100) else code)
+
+
+def _calibrate_judge(split: str, out: Path, model: str) -> None:
+    import asyncio
+
+    from evals.calibrate import judge_agreement, render_markdown, write_report
+    from evals.calibration_set import load_calibration
+    from evals.judge import Judge
+    from service.app import build_state, load_local_model
+    from service.settings import Settings
+
+    async def measure() -> object:
+        settings = Settings().model_copy(update={"default_model": model})
+        state = build_state(settings, await load_local_model(settings))
+        judge = Judge(state.drafter.gateway, state.registry, model)
+        return await judge_agreement(load_calibration(split), split, judge)
+
+    report = asyncio.run(measure())
+    write_report(report, out)  # type: ignore[arg-type]
+    typer.echo(render_markdown(report))

@@ -27,6 +27,9 @@ class GateConfig(BaseModel):
     confidence: float = Field(default=0.95, gt=0, lt=1)
     bootstrap_resamples: int = Field(default=2000, ge=100)
     max_score_drop: float = Field(default=0.05, ge=0)
+    min_pairs: int = Field(
+        default=10, ge=1, description="Fewer pairs than this: the interval rule is not applied."
+    )
     gated: list[str] = Field(default_factory=lambda: [OVERALL, Criterion.faithfulness.value])
 
 
@@ -142,8 +145,10 @@ def compare_metric(name: str, pairs: list[Pair], gate: GateConfig) -> MetricComp
     improvements = sum(c[0] and not b[0] for b, c in outcomes)
     p_value = mcnemar_exact(regressions, improvements)
     ci = bootstrap_mean_ci(deltas, resamples=gate.bootstrap_resamples, confidence=gate.confidence)
-    worse = (regressions > improvements and p_value < gate.alpha) or ci[1] < -gate.max_score_drop
-    better = (improvements > regressions and p_value < gate.alpha) or ci[0] > gate.max_score_drop
+    # A bootstrap interval from a handful of pairs is meaningless; below min_pairs only McNemar counts.
+    enough = len(deltas) >= gate.min_pairs
+    worse = (regressions > improvements and p_value < gate.alpha) or (enough and ci[1] < -gate.max_score_drop)
+    better = (improvements > regressions and p_value < gate.alpha) or (enough and ci[0] > gate.max_score_drop)
     return MetricComparison(
         name=name,
         pairs=len(outcomes),

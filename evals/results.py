@@ -73,8 +73,10 @@ class RunResults(BaseModel):
     records: list[DraftRecord]
 
     def versions(self) -> list[str]:
-        """Distinct `requested` prompts, in the order they were asked for."""
-        return list(dict.fromkeys(r.requested for r in self.records))
+        """Distinct `requested` prompts that have records, in the order they were asked for."""
+        present = {r.requested for r in self.records}
+        asked = [p for p in self.run.prompts if p in present]
+        return asked + sorted(present - set(asked))
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -116,18 +116,22 @@ class Runner:
         items = plan_work(self.config, self.drafter.registry, cases)
         done = self._resume()
         plans = [(item, self.drafter.plan(request_for(item, self.config))) for item in items]
-        todo = [(item, plan) for item, plan in plans if key_for(plan, item.sample) not in done]
+        todo = [
+            (item, plan)
+            for item, plan in plans
+            if _slot(item.requested, key_for(plan, item.sample)) not in done
+        ]
         self.progress.start(len(plans), len(plans) - len(todo))
         self.config.out.mkdir(parents=True, exist_ok=True)
         with self.records_path.open("a", encoding="utf-8") as sink:
             await self._draft_all(todo, done, sink)
-        ordered = [done[key_for(plan, item.sample)] for item, plan in plans]
+        ordered = [done[_slot(item.requested, key_for(plan, item.sample))] for item, plan in plans]
         results = RunResults(run=self._info(started, cases), records=ordered)
         write_json_atomic(self.config.out / RESULTS_FILE, results.model_dump(mode="json"))
         return results
 
     async def _draft_all(
-        self, todo: list[tuple[WorkItem, DraftPlan]], done: dict[str, DraftRecord], sink: Any
+        self, todo: list[tuple[WorkItem, DraftPlan]], done: dict[tuple[str, str], DraftRecord], sink: Any
     ) -> None:
         queue: asyncio.Queue[tuple[WorkItem, DraftPlan]] = asyncio.Queue()
         for pair in todo:
@@ -137,7 +141,7 @@ class Runner:
             while not queue.empty():
                 item, plan = queue.get_nowait()
                 record = await self._one(item, plan)
-                done[record.key] = record
+                done[_slot(record.requested, record.key)] = record
                 sink.write(record.model_dump_json() + "\n")
                 sink.flush()
                 self.progress.advance(record)
@@ -163,9 +167,9 @@ class Runner:
         _fill(record, completion, self.drafter.check(completion.text, plan))
         return record
 
-    def _resume(self) -> dict[str, DraftRecord]:
+    def _resume(self) -> dict[tuple[str, str], DraftRecord]:
         """Records already finished in this output folder (errors are retried)."""
-        done: dict[str, DraftRecord] = {}
+        done: dict[tuple[str, str], DraftRecord] = {}
         if self.records_path.exists():
             for line in self.records_path.read_text(encoding="utf-8").splitlines():
                 try:
@@ -173,7 +177,7 @@ class Runner:
                 except ValueError:
                     continue  # a line cut off by an interrupted write
                 if record.error is None:
-                    done[record.key] = record
+                    done[_slot(record.requested, record.key)] = record
         return done
 
     def _info(self, started: str, cases: list[EvalCase]) -> RunInfo:
@@ -189,6 +193,12 @@ class Runner:
             temperature=self.config.temperature,
             seed=self.config.seed,
         )
+
+
+def _slot(requested: str, key: str) -> tuple[str, str]:
+    """A record's place in a run: two labels that resolve to the same prompt still get one record each
+    (sharing one cached model output)."""
+    return (requested, key)
 
 
 def _record(item: WorkItem, plan: DraftPlan, key: str) -> DraftRecord:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Create .venv and install trustdraft into it. Idempotent: re-runs only when pyproject.toml changes.
+# Create .venv and install trustdraft into it. Idempotent: steps re-run only when their inputs change.
 #   scripts/setup.sh         the service (what `make serve` needs)
-#   scripts/setup.sh dev     plus test, lint and eval tools (what `make test` needs)
+#   scripts/setup.sh dev     plus test, lint and eval tools (what `make test` needs): Python dev extras,
+#                            Node 22 + promptfoo pinned in evals/promptfoo (npm ci), Debian's chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra="${1:-}"
@@ -18,4 +19,21 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
     .venv/bin/python -m pip install --quiet -e ".${extra:+[$extra]}"
   touch "$stamp"
+fi
+
+if [ "$extra" = "dev" ]; then
+  promptfoo_stamp="evals/promptfoo/node_modules/.installed"
+  if [ ! -f "$promptfoo_stamp" ] || [ evals/promptfoo/package-lock.json -nt "$promptfoo_stamp" ]; then
+    echo "==> installing Node 22 and promptfoo from evals/promptfoo/package-lock.json (npm ci)"
+    (cd evals/promptfoo && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$promptfoo_stamp"
+  fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "==> installing Debian's chromium (the HTML report test renders in it)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      echo "note: install Debian's chromium to run the report browser test" >&2
+    fi
+  fi
 fi

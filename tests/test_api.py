@@ -50,7 +50,8 @@ def test_a_draft_carries_prompt_model_usage_latency_and_the_request_id(
     draft = response.json()
     assert draft["subject"] == "We are sorry: our outage on 12 March"
     assert draft["text"].startswith("On 12 March") and "Subject:" not in draft["text"]
-    assert draft["prompt"]["id"] == "reactive" and draft["prompt"]["version"] == "v1"
+    production = remote_client.get("/v1/prompts/reactive").json()["labels"]["production"]
+    assert draft["prompt"]["id"] == "reactive" and draft["prompt"]["version"] == production
     assert len(draft["prompt"]["sha256"]) == 64
     assert draft["model"] == REMOTE_MODEL and draft["usage"]["total_tokens"] > 0 and draft["latency_ms"] > 0
     system, user = upstream.requests[0].body["messages"]
