@@ -86,13 +86,12 @@ def _figures(tokens: int, total_s: float, ttft_s: float) -> dict[str, float]:
 
 def service_runs(runs: int) -> tuple[list[dict[str, float]], float]:
     figures = []
-    with service_process({"TRUSTDRAFT_DEFAULT_MODEL": "local/smollm2-135m-instruct"}) as base:
-        pid = _server_pid(base)
+    with service_process({"TRUSTDRAFT_DEFAULT_MODEL": "local/smollm2-135m-instruct"}) as (base, pid):
         with httpx.Client(base_url=base, timeout=600) as client:
             client.post("/v1/drafts", json=_request())  # warm-up, as the direct side's first call is
             for _ in range(runs):
                 figures.append(_one_service_run(client))
-        rss = rss_mb(pid) if pid else float("nan")
+        rss = rss_mb(pid)
     return figures, rss
 
 
@@ -118,18 +117,6 @@ def _one_service_run(client: httpx.Client) -> dict[str, float]:
 
 def _usage_tokens_from_stream(response: httpx.Response) -> int:
     return int(response.headers.get("x-completion-tokens", "0"))
-
-
-def _server_pid(base: str) -> int | None:
-    port = base.rsplit(":", 1)[1]
-    for proc in __import__("pathlib").Path("/proc").glob("[0-9]*"):
-        try:
-            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if "serve" in cmd and f"--port {port}" in cmd:
-            return int(proc.name)
-    return None
 
 
 def summarise(figures: list[dict[str, float]]) -> dict[str, float]:

@@ -113,7 +113,7 @@ async def run(delays: list[float], concurrencies: list[int], per_worker: int) ->
                 "TRUSTDRAFT_MODEL_API_KEY": "sk-bench",
                 "TRUSTDRAFT_LOAD_LOCAL_MODEL": "false",
             }
-            with service_process(env) as base:
+            with service_process(env) as (base, _pid):
                 for concurrency in concurrencies:
                     total = max(40, concurrency * per_worker)
                     direct = await _direct(port, concurrency, total)

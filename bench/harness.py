@@ -31,10 +31,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def upstream_process(delay_ms: float) -> Iterator[int]:
+def upstream_process(delay_ms: float, fault_rate: float = 0.0) -> Iterator[int]:
     """The fake OpenAI-compatible upstream in its own process; yields its port."""
     port = free_port()
-    command = [PYTHON, "-m", "tests.fake_upstream", "--port", str(port), "--delay-ms", str(delay_ms)]
+    command = [PYTHON, "-m", "tests.fake_upstream", "--port", str(port), "--delay-ms", str(delay_ms),
+               "--fault-rate", str(fault_rate)]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
@@ -48,8 +49,10 @@ def upstream_process(delay_ms: float) -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def service_process(env: dict[str, str], ready_path: str = "/readyz", timeout: float = 120) -> Iterator[str]:
-    """`trustdraft serve` under uvicorn in its own process; yields its base URL."""
+def service_process(
+    env: dict[str, str], ready_path: str = "/readyz", timeout: float = 120
+) -> Iterator[tuple[str, int]]:
+    """`trustdraft serve` under uvicorn in its own process; yields its base URL and pid."""
     port = free_port()
     full_env = {
         **os.environ,
@@ -64,7 +67,7 @@ def service_process(env: dict[str, str], ready_path: str = "/readyz", timeout: f
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base + ready_path, proc, timeout)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         proc.wait(15)

@@ -15,7 +15,7 @@ from typing import Any
 
 from evals.calibration_set import CalibrationCase, load_calibration
 from service.rubric import RubricResult, grade
-from service.rubric.types import Criterion
+from service.rubric.types import RUBRIC_CRITERIA, Criterion
 
 FLOOR_FILE = Path(__file__).resolve().parent / "calibration_floor.json"
 
@@ -184,7 +184,7 @@ def score_judge(case: CalibrationCase, verdicts: dict[str, bool], table: dict[Cr
 
 async def judge_agreement(cases: list[CalibrationCase], split: str, judge: Any) -> CalibrationReport:
     """The LLM judge's agreement with the labels, scored like a grader's (no claim-level figures)."""
-    table = {c: Agreement(c.value) for c in Criterion}
+    table = {c: Agreement(c.value) for c in RUBRIC_CRITERIA}
     for case in cases:
         verdict = await judge.judge(case.text, case.facts, case.strategy, case.channel)
         score_judge(case, verdict.verdicts, table)
@@ -192,7 +192,7 @@ async def judge_agreement(cases: list[CalibrationCase], split: str, judge: Any) 
 
 
 def run_agreement(cases: list[CalibrationCase], split: str) -> CalibrationReport:
-    table = {c: Agreement(c.value) for c in Criterion}
+    table = {c: Agreement(c.value) for c in RUBRIC_CRITERIA}
     claims = ClaimAgreement()
     for case in cases:
         result = grade(case.text, case.facts, case.strategy, case.channel)

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.facts import Channel, Facts, Strategy
+from service.followup import EarlierMessage
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
@@ -25,6 +26,9 @@ class EvalCase(BaseModel):
     tags: list[str] = Field(default_factory=list, description="Hard-case tags: injection, no_remedy, ...")
     max_words: int = Field(default=100, ge=10, le=1000)
     facts: Facts
+    earlier_messages: list[EarlierMessage] = Field(
+        default_factory=list, description="A follow-up case: the messages already sent, oldest first."
+    )
 
 
 class CaseError(ValueError):

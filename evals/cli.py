@@ -59,6 +59,8 @@ def run(
     out: Annotated[Path, typer.Option(help="Output folder (resumable: re-run to continue).")] = Path(
         "out/eval"
     ),
+    n: Annotated[int, typer.Option("--n", min=1, max=8, help="Best-of-n candidates per draft.")] = 1,
+    revise: Annotated[int, typer.Option(min=0, max=3, help="Critique-and-revise rounds per draft.")] = 0,
     cache: Annotated[Path, typer.Option(help="Model-output cache folder.")] = Path(".cache/trustdraft-evals"),
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the model-output cache.")
@@ -81,6 +83,8 @@ def run(
         seed=seed,
         cache_dir=None if no_cache else cache,
         max_words=max_words,
+        n=n,
+        revise=revise,
     )
     try:
         results = asyncio.run(_run(config))
@@ -98,14 +102,8 @@ async def _run(config: object) -> object:
 
     from evals.runner import Progress as RunProgress
     from evals.runner import Runner
-    from service.app import build_state, load_local_model
-    from service.settings import Settings
 
-    settings = Settings()
-    model = getattr(config, "model", None)
-    if model:
-        settings = settings.model_copy(update={"default_model": model})
-    state = build_state(settings, await load_local_model(settings))
+    state = await _service_state(getattr(config, "model", None))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("drafting", total=None)
@@ -114,6 +112,17 @@ async def _run(config: object) -> object:
             advance=lambda record: bar.advance(task),
         )
         return await Runner(state.drafter, config, progress).run()  # type: ignore[arg-type]
+
+
+async def _service_state(model: str | None) -> object:
+    """The service's own state (prompts, gateway, drafter), on `model` or the configured default."""
+    from service.app import build_state, load_local_model
+    from service.settings import Settings
+
+    settings = Settings()
+    if model:
+        settings = settings.model_copy(update={"default_model": model})
+    return build_state(settings, await load_local_model(settings))
 
 
 def _print_summary(rows: list[dict[str, object]]) -> None:
@@ -278,3 +287,47 @@ def _calibrate_judge(split: str, out: Path, model: str) -> None:
     report = asyncio.run(measure())
     write_report(report, out)  # type: ignore[arg-type]
     typer.echo(render_markdown(report))
+
+
+@app.command()
+def injection(
+    model: Annotated[
+        str | None, typer.Option(help="Any litellm model string; default: the service's default.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Model calls in flight.")] = 1,
+    out: Annotated[Path, typer.Option(help="Where to write the outcomes (JSON).")] = Path(
+        "out/injection.json"
+    ),
+) -> None:
+    """Draft every case in evals/injection/ and report how often an injected instruction gets through unflagged."""
+    import asyncio
+    import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from evals.injection import load_injection_cases, measure, summarise
+
+    cases = load_injection_cases()
+
+    async def go() -> list[object]:
+        state = await _service_state(model)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns) as bar:
+            task = bar.add_task("injection cases", total=len(cases))
+            return await measure(
+                state.drafter, cases, concurrency=concurrency, on_done=lambda o: bar.advance(task)  # type: ignore[attr-defined]
+            )
+
+    outcomes = asyncio.run(go())
+    summary = summarise(outcomes)  # type: ignore[arg-type]
+    rows = [
+        {"id": o.case.id, "kind": o.case.kind, "detected": o.detected, "flagged": o.flagged,
+         "matched": o.matched, "error": o.error, "draft": o.draft}
+        for o in outcomes  # type: ignore[attr-defined]
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"model": model, "summary": summary, "outcomes": rows}, indent=2))
+    tmp.replace(out)
+    typer.echo(json.dumps({k: v for k, v in summary.items() if k != "by_kind"}, indent=2))
+    typer.echo(f"wrote {out}", err=True)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from evals.results import DraftRecord, RunResults
 from evals.stats import bootstrap_mean_ci, mcnemar_exact, mean
-from service.rubric.types import Criterion
+from service.rubric.types import RUBRIC_CRITERIA, Criterion
 
 GATE_FILE = Path(__file__).resolve().parent / "gate.yaml"
 OVERALL = "overall"
@@ -212,7 +212,8 @@ def compare(
         raise ValueError(
             "no draft of the baseline has a graded partner in the candidate (same case and sample)"
         )
-    names = [OVERALL, *(c.value for c in Criterion)]
+    graded = {c.criterion for p in pairs for c in p.base.checks.criteria}  # type: ignore[union-attr]
+    names = [OVERALL, *(c.value for c in Criterion if c in RUBRIC_CRITERIA or c in graded)]
     metrics = [compare_metric(name, pairs, gate) for name in names]
     diffs = case_diffs(pairs)
     comparison = Comparison(

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from evals.cases import load_cases
-from service.rubric.types import Criterion
+from service.rubric.types import RUBRIC_CRITERIA
 
 
 def _assertion(criterion: str) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def _assertion(criterion: str) -> dict[str, Any]:
 def generate_tests(config: Any = None) -> list[dict[str, Any]]:
     """Cases from evals/cases (TRUSTDRAFT_PROMPTFOO_CASES narrows them with ids or globs)."""
     cases = load_cases(os.environ.get("TRUSTDRAFT_PROMPTFOO_CASES", "*"))
-    checks = ["overall", *(c.value for c in Criterion)]
+    checks = ["overall", *(c.value for c in RUBRIC_CRITERIA)]
     return [
         {
             "description": f"{case.id} ({case.strategy.value}, {case.channel.value})",

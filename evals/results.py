@@ -22,6 +22,8 @@ class Params(BaseModel):
     max_tokens: int
     seed: int
     max_words: int
+    n: int = 1  # best-of-n candidates
+    revise: int = 0  # critique-and-revise rounds
 
 
 class DraftRecord(BaseModel):

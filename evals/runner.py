@@ -40,6 +40,8 @@ class RunConfig:
     seed: int = 0
     cache_dir: Path | None = None
     max_words: int | None = None  # overrides each case's own limit
+    n: int = 1  # best-of-n candidates per draft
+    revise: int = 0  # critique-and-revise rounds
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def request_for(item: WorkItem, config: RunConfig) -> DraftRequest:
             "strategy": item.case.strategy,
             "channel": item.case.channel,
             "facts": item.case.facts,
+            "earlier_messages": item.case.earlier_messages,
             "prompt": item.requested,
             "model": config.model,
             "options": {
@@ -85,12 +88,16 @@ def request_for(item: WorkItem, config: RunConfig) -> DraftRequest:
                 "max_words": config.max_words or item.case.max_words,
                 "seed": config.seed + item.sample,
                 "checks": False,
+                "n": config.n,
+                "revise": config.revise,
+                "return_candidates": config.n > 1 or config.revise > 0,
             },
         }
     )
 
 
-def key_for(plan: DraftPlan, sample: int) -> str:
+def key_for(plan: DraftPlan, sample: int, n: int = 1, revise: int = 0) -> str:
+    refined = {"n": n, "revise": revise} if n > 1 or revise else {}  # one-shot keys predate these
     return cache_key(
         prompt=plan.prompt.sha256,
         messages=plan.messages,
@@ -99,6 +106,7 @@ def key_for(plan: DraftPlan, sample: int) -> str:
         max_tokens=plan.sampling.max_tokens,
         seed=plan.sampling.seed,
         sample=sample,
+        **refined,
     )
 
 
@@ -119,13 +127,13 @@ class Runner:
         todo = [
             (item, plan)
             for item, plan in plans
-            if _slot(item.requested, key_for(plan, item.sample)) not in done
+            if _slot(item.requested, self._key(plan, item.sample)) not in done
         ]
         self.progress.start(len(plans), len(plans) - len(todo))
         self.config.out.mkdir(parents=True, exist_ok=True)
         with self.records_path.open("a", encoding="utf-8") as sink:
             await self._draft_all(todo, done, sink)
-        ordered = [done[_slot(item.requested, key_for(plan, item.sample))] for item, plan in plans]
+        ordered = [done[_slot(item.requested, self._key(plan, item.sample))] for item, plan in plans]
         results = RunResults(run=self._info(started, cases), records=ordered)
         write_json_atomic(self.config.out / RESULTS_FILE, results.model_dump(mode="json"))
         return results
@@ -149,23 +157,45 @@ class Runner:
         await asyncio.gather(*(worker() for _ in range(max(1, self.config.concurrency))))
 
     async def _one(self, item: WorkItem, plan: DraftPlan) -> DraftRecord:
-        key = key_for(plan, item.sample)
+        key = self._key(plan, item.sample)
         cached = self.cache.get(key)
         record = _record(item, plan, key)
+        record.params.n, record.params.revise = self.config.n, self.config.revise
         if cached is not None:
             completion = Completion(**cached)
             record.cached = True
         else:
             try:
-                completion = await self.drafter.gateway.complete(
-                    plan.messages, model=plan.model, sampling=plan.sampling
-                )
+                completion = await self._draft(item, plan)
             except TrustdraftError as exc:
                 record.error = f"{exc.title}: {exc.detail}"
                 return record
             self.cache.put(key, _completion_dict(completion))
         _fill(record, completion, self.drafter.check(completion.text, plan))
         return record
+
+    def _key(self, plan: DraftPlan, sample: int) -> str:
+        return key_for(plan, sample, self.config.n, self.config.revise)
+
+    async def _draft(self, item: WorkItem, plan: DraftPlan) -> Completion:
+        """One model call for a one-shot draft; the service's best-of-n / revise pipeline otherwise."""
+        if self.config.n == 1 and not self.config.revise:
+            return await self.drafter.gateway.complete(plan.messages, model=plan.model, sampling=plan.sampling)
+        response = await self.drafter.draft(request_for(item, self.config))
+        # The raw text (heading included) of the draft the service chose: the last kept revision, else the
+        # best candidate (the request asks for candidates so this is always there).
+        kept = [r.text for r in response.rounds or [] if r.accepted]
+        candidates = response.candidates or []
+        return Completion(
+            kept[-1] if kept else candidates[0].text,
+            response.model,
+            response.usage.prompt_tokens,
+            response.usage.completion_tokens,
+            response.latency_ms,
+            "stop",
+            1 + len(response.rounds or []) + max(0, len(response.candidates or []) - 1),
+            list(response.warnings),
+        )
 
     def _resume(self) -> dict[tuple[str, str], DraftRecord]:
         """Records already finished in this output folder (errors are retried)."""

@@ -2,7 +2,7 @@
 # Create .venv and install trustdraft into it. Idempotent: steps re-run only when their inputs change.
 #   scripts/setup.sh         the service (what `make serve` needs)
 #   scripts/setup.sh dev     plus test, lint and eval tools (what `make test` needs): Python dev extras,
-#                            Node 22 + promptfoo pinned in evals/promptfoo (npm ci), Debian's chromium
+#                            Node 22 + promptfoo pinned in evals/promptfoo (npm ci), Debian's chromium and redis-server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra="${1:-}"
@@ -28,12 +28,16 @@ if [ "$extra" = "dev" ]; then
     (cd evals/promptfoo && npm ci --no-audit --no-fund --loglevel=error)
     touch "$promptfoo_stamp"
   fi
-  if ! command -v chromium >/dev/null 2>&1; then
+  # Debian packages the tests use: chromium renders the HTML report; redis-server backs the shared rate limit.
+  missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "==> installing Debian's chromium (the HTML report test renders in it)"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      echo "==> installing Debian's ${missing[*]} (for the report and rate-limit tests)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "note: install Debian's chromium to run the report browser test" >&2
+      echo "note: install Debian's ${missing[*]} to run the report and Redis rate-limit tests" >&2
     fi
   fi
 fi

@@ -17,6 +17,16 @@ app = typer.Typer(
 )
 prompts_app = typer.Typer(help="List and release prompt versions.", no_args_is_help=False)
 app.add_typer(prompts_app, name="prompts")
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("hash")
+def keys_hash(key: Annotated[str, typer.Argument(help="The API key to store; read from stdin when '-'.")]) -> None:
+    """Print the sha256:<hex> form to put in TRUSTDRAFT_API_KEYS, so plain keys never sit in config."""
+    from service.api.guards import hash_key
+
+    typer.echo(hash_key(sys.stdin.readline().strip() if key == "-" else key))
 PLUGIN_GROUP = "trustdraft.cli"
 
 

@@ -17,9 +17,10 @@ class TrustdraftError(Exception):
     slug: ClassVar[str] = "internal"
     title: ClassVar[str] = "Internal error"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, *, retry_after: float | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.retry_after = retry_after  # seconds; sent as Retry-After when set
         self.extra = extra
 
     @classmethod
@@ -41,6 +42,14 @@ class BodyTooLarge(TrustdraftError):
 
 class Unauthorized(TrustdraftError):
     status, slug, title = 401, "unauthorized", "A valid API key is required"
+
+
+class RateLimited(TrustdraftError):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+
+class Overloaded(TrustdraftError):
+    status, slug, title = 503, "overloaded", "Too many drafts in progress"
 
 
 class NotFound(TrustdraftError):
@@ -69,9 +78,8 @@ class UpstreamError(TrustdraftError):
     status, slug, title = 502, "upstream-error", "The model provider returned an error"
 
     def __init__(self, detail: str, *, model: str | None = None, retry_after: float | None = None) -> None:
-        super().__init__(detail, model=model)
+        super().__init__(detail, retry_after=retry_after, model=model)
         self.model = model
-        self.retry_after = retry_after
 
 
 class UpstreamRateLimited(UpstreamError):

@@ -18,7 +18,8 @@ CLOSE = "</incident_facts>"
 
 # Delimiter look-alikes after NFKC: any tag mentioning facts/data/system/instructions, fenced markers.
 _DELIMITER_LIKE = re.compile(
-    r"<\s*/?\s*(?:incident[_\s-]*)?(?:facts?|data|system|instructions?|user|assistant|prompt)[^>]{0,40}>"
+    r"<\s*/?\s*(?:incident[_\s-]*|earlier[_\s-]*)?(?:facts?|data|system|instructions?|user|assistant|prompt|"
+    r"messages?)[^>]{0,40}>"
     r"|<<<+|>>>+|```+|\[/?(?:INST|SYS)\]|<\|[^|>]{0,40}\|>",
     re.IGNORECASE,
 )

@@ -10,7 +10,11 @@ import logging
 import re
 import sys
 import time
+from contextvars import ContextVar
 from typing import Any
+
+# The id of the request being served, set by the request-id middleware, stamped on every log line.
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 _REDACTIONS = [
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
@@ -33,6 +37,7 @@ class JsonFormatter(logging.Formatter):
             "ts": round(time.time(), 3),
             "level": record.levelname,
             "logger": record.name,
+            "request_id": request_id_var.get(),
             "msg": redact(record.getMessage()),
         }
         for key, value in record.__dict__.items():

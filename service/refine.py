@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from service.llm.gateway import Completion, LLMGateway, Sampling
 from service.prompts import PromptVersion
 from service.rubric import RubricResult
+from service.schemas import Candidate, DraftResponse, RevisionRound, Usage
 
 # Sampling n > 1 drafts at temperature 0 would return n copies of the same greedy draft.
 BEST_OF_N_MIN_TEMPERATURE = 0.7
@@ -125,3 +126,58 @@ class Refiner:
 def _too_late(last: Attempt, deadline: float) -> bool:
     """Skip a round that would likely overrun the deadline, judging by the last call's latency."""
     return time.monotonic() + last.completion.latency_ms / 1000 * 1.2 > deadline
+
+
+@dataclass
+class Refinement:
+    candidates: list[Attempt]  # as sampled, in seed order
+    rounds: list[Attempt]  # revisions, kept or not
+    final: Attempt
+
+    @property
+    def completions(self) -> list[Completion]:
+        return [a.completion for a in (*self.candidates, *self.rounds)]
+
+
+async def refine(
+    refiner: Refiner,
+    messages: list[dict[str, str]],
+    sampling: Sampling,
+    *,
+    n: int,
+    revise: tuple[PromptVersion, dict[str, object], int],
+    deadline: float,
+) -> Refinement:
+    """Sample n candidates, keep the best, then revise it for up to the given number of rounds."""
+    candidates = await refiner.sample(messages, sampling_for_candidates(sampling, n), deadline)
+    chosen = best(candidates)
+    prompt, variables, max_rounds = revise
+    rounds: list[Attempt] = []
+    if max_rounds:
+        revision_sampling = replace(sampling, temperature=prompt.spec.parameters.temperature, seed=chosen.seed)
+        rounds = await refiner.revise(chosen, prompt, variables, revision_sampling, max_rounds, deadline)
+    kept = [r for r in rounds if r.accepted]
+    return Refinement(candidates, rounds, kept[-1] if kept else chosen)
+
+
+def with_refinement(response: DraftResponse, outcome: Refinement, include_candidates: bool) -> DraftResponse:
+    """Usage summed over every call made; candidates (best first) and revision rounds attached."""
+    completions = outcome.completions
+    prompt_tokens = sum(c.prompt_tokens for c in completions)
+    completion_tokens = sum(c.completion_tokens for c in completions)
+    update: dict[str, object] = {
+        "usage": Usage(
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+        )
+    }
+    if include_candidates:
+        ranked = sorted(outcome.candidates, key=lambda a: rank_key(a.checks), reverse=True)
+        update["candidates"] = [Candidate(text=a.text, seed=a.seed, checks=a.checks) for a in ranked]
+    if outcome.rounds:
+        update["rounds"] = [
+            RevisionRound(round=a.round, feedback=a.feedback, text=a.text, accepted=a.accepted, checks=a.checks)
+            for a in outcome.rounds
+        ]
+    return response.model_copy(update=update)

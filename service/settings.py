@@ -40,7 +40,21 @@ class Settings(BaseSettings):
     retry_max_wait_s: float = Field(default=8.0, ge=0, le=120)
     prompts_dir: Path = Field(default_factory=_default_prompts_dir)
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
-        default_factory=list, description="Accepted API keys; empty means no authentication."
+        default_factory=list,
+        description="Accepted API keys, as sha256:<hex> (preferred: `trustdraft keys hash`) or plain; empty: no auth.",
+    )
+    request_deadline_s: float = Field(
+        default=120.0, gt=0, le=900, description="Whole-request budget (retries and fallbacks included)."
+    )
+    rate_limit: str = Field(
+        default="120/minute", description="Per API key (or client address), `limits` syntax."
+    )
+    redis_url: str | None = Field(default=None, description="Share rate limits through Redis (redis://...).")
+    max_concurrent_drafts: int = Field(
+        default=8, ge=1, le=1024, description="Past this, 503 with Retry-After."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser; none by default."
     )
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -51,7 +65,7 @@ class Settings(BaseSettings):
         default=True, description="Load the embedded model at start-up (needed when it is the default)."
     )
 
-    @field_validator("fallback_models", "api_keys", mode="before")
+    @field_validator("fallback_models", "api_keys", "cors_origins", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)

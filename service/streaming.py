@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from service import errors
-from service.drafting import Drafter, DraftPlan, build_response
+from service.drafting import Drafter, DraftPlan
 from service.llm.gateway import Completion
 
 
@@ -26,8 +26,13 @@ async def stream_draft(
 ) -> AsyncIterator[bytes]:
     """Yield SSE frames for one draft; errors after the first byte become an `error` event."""
     started = time.perf_counter()
-    yield sse("meta", {"prompt": {"id": plan.prompt.id, "version": plan.prompt.version, "sha256": plan.prompt.sha256},
-                       "model": plan.model})
+    yield sse(
+        "meta",
+        {
+            "prompt": {"id": plan.prompt.id, "version": plan.prompt.version, "sha256": plan.prompt.sha256},
+            "model": plan.model,
+        },
+    )
     pieces: list[str] = []
     try:
         async for piece in drafter.gateway.stream(plan.messages, model=plan.model, sampling=plan.sampling):
@@ -35,11 +40,11 @@ async def stream_draft(
             yield sse("delta", {"text": piece})
         text = "".join(pieces).strip()
         if not text:
-            raise errors.UpstreamBadOutput(f"{plan.model}: the model streamed an empty draft", model=plan.model)
-        latency_ms = (time.perf_counter() - started) * 1000
-        completion = Completion(text, plan.model, 0, 0, latency_ms, "stop", 1)
-        graded = drafter.check(text, plan) if checks else None
-        response = build_response(plan, completion, graded, latency_ms)
+            raise errors.UpstreamBadOutput(
+                f"{plan.model}: the model streamed an empty draft", model=plan.model
+            )
+        completion = Completion(text, plan.model, 0, 0, (time.perf_counter() - started) * 1000, "stop", 1)
+        response = drafter.finish(plan, completion, checks, started)
         yield sse("done", response.model_dump(mode="json", exclude_none=True))
     except errors.TrustdraftError as exc:
         yield sse("error", _problem(exc, request_id, received=len("".join(pieces))))

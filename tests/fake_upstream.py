@@ -34,13 +34,27 @@ DEFAULT_REPLY = (
 @dataclass
 class Fault:
     """What to do with one request. kind: ok, status, reset, hang, truncated, malformed, empty,
-    content_filter, length."""
+    content_filter, length, cut (a stream that stops half-way)."""
 
     kind: str = "ok"
     status: int = 200
     delay_s: float = 0.0
     retry_after: str | None = None
     body: dict[str, Any] | None = None
+
+
+# The mix a soak run draws from: every kind of failure, none that hangs past a sane timeout.
+SOAK_FAULTS = [
+    Fault("status", 429, retry_after="1"),
+    Fault("status", 500),
+    Fault("status", 503),
+    Fault("reset"),
+    Fault("truncated"),
+    Fault("malformed"),
+    Fault("empty"),
+    Fault("content_filter"),
+    Fault(delay_s=3.0),
+]
 
 
 @dataclass
@@ -96,7 +110,17 @@ class FakeUpstream:
 
     def __exit__(self, *exc: object) -> None:
         if self._loop and self._server:
-            self._loop.call_soon_threadsafe(self._server.close)
+            server = self._server
+
+            async def shutdown() -> None:  # close connections still open (hangs included), quietly
+                server.close()
+                pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(5)
             self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread:
             self._thread.join(5)
@@ -201,7 +225,7 @@ class FakeUpstream:
                 "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
             }
             await _chunk(writer, f"data: {json.dumps(chunk)}\n\n".encode())
-            if fault.kind == "reset" and index == len(words) // 2:
+            if fault.kind == "cut" and index == len(words) // 2:
                 writer.transport.abort()
                 return
         end = {
@@ -269,8 +293,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--delay-ms", type=float, default=0.0)
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests given a random fault")
     args = parser.parse_args()
-    with FakeUpstream(delay_s=args.delay_ms / 1000, port=args.port) as upstream:
+    upstream = FakeUpstream(delay_s=args.delay_ms / 1000, port=args.port, fault_rate=args.fault_rate,
+                            random_faults=SOAK_FAULTS)
+    with upstream:
         print(f"listening on {upstream.port}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

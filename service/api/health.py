@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
 from service.api.deps import StateDep
+from service.metrics import CONTENT_TYPE
 
 router = APIRouter(tags=["health"])
 
@@ -20,6 +21,16 @@ class Readiness(BaseModel):
     default_model: str
     model_loaded: bool | None = None
     prompts: int
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {CONTENT_TYPE: {}}, "description": "Prometheus text format"}},
+)
+async def metrics(state: StateDep) -> PlainTextResponse:
+    return PlainTextResponse(state.metrics.render(), media_type=CONTENT_TYPE)
 
 
 @router.get("/healthz", response_model=Health, summary="The process is up")

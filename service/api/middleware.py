@@ -1,15 +1,23 @@
-"""Pure ASGI middleware: request ids in and out, and a hard limit on request body size."""
+"""Pure ASGI middleware: request ids in and out, access logs, metrics and the service's own time per request
+(x-trustdraft-overhead-ms: wall time minus model time), a hard limit on body size."""
 
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.problems import PROBLEM_JSON
 from service.errors import BodyTooLarge, MalformedBody
+from service.logging import request_id_var
+from service.metrics import Metrics
+from service.timing import OVERHEAD_HEADER, close_ledger, model_seconds, open_ledger
+
+access = logging.getLogger("trustdraft.access")
 
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -35,13 +43,58 @@ class RequestIdMiddleware:
         given = _header(scope, REQUEST_ID_HEADER.encode())
         request_id = given if given and _SAFE_ID.match(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        token = request_id_var.set(request_id)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((REQUEST_ID_HEADER.encode(), request_id.encode()))
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+
+class ObservabilityMiddleware:
+    """One access log line and the request metrics per request; never the body (facts stay out of logs)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        ledger = open_ledger()
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                own_ms = (time.perf_counter() - started - model_seconds()) * 1000
+                message.setdefault("headers", []).append((OVERHEAD_HEADER.encode(), f"{own_ms:.2f}".encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            close_ledger(ledger)
+            seconds = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.observe_request(route, scope["method"], status, seconds)
+            access.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                },
+            )
 
 
 class BodyLimitMiddleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -44,6 +45,7 @@ def problem_response(
     status: int | None = None,
     field_errors: list[FieldError] | None = None,
     retry_after: float | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     status = status or kind.status
     request_id = getattr(request.state, "request_id", None)
@@ -57,8 +59,10 @@ def problem_response(
         errors=field_errors,
         retry_after=retry_after,
     ).model_dump(exclude_none=True)
-    headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after is not None else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    all_headers = dict(headers or {})
+    if retry_after is not None:
+        all_headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=all_headers or None)
 
 
 def field_errors_of(exc: RequestValidationError) -> list[FieldError]:
@@ -78,14 +82,13 @@ def field_errors_of(exc: RequestValidationError) -> list[FieldError]:
 
 async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.TrustdraftError)
-    retry_after = getattr(exc, "retry_after", None)
-    if (
-        isinstance(exc, errors.UpstreamError | errors.NotReady)
-        and retry_after is None
-        and exc.status in (429, 503)
-    ):
-        retry_after = 1.0
-    return problem_response(request, type(exc), exc.detail, retry_after=retry_after)
+    retry_after = exc.retry_after
+    if retry_after is None and exc.status in (429, 503):
+        retry_after = 1.0  # a 429 or 503 always says when to come back
+    headers = (
+        {"WWW-Authenticate": 'Bearer realm="trustdraft"'} if isinstance(exc, errors.Unauthorized) else None
+    )
+    return problem_response(request, type(exc), exc.detail, retry_after=retry_after, headers=headers)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

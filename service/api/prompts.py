@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from service.api.deps import RegistryDep
+from service.api.deps import Authorized, RegistryDep
 from service.api.problems import problem_responses
 from service.errors import NotFound, PromptNotFound
 from service.prompts import PromptRegistry
 
-router = APIRouter(prefix="/v1/prompts", tags=["prompts"])
+router = APIRouter(prefix="/v1/prompts", tags=["prompts"], dependencies=[Authorized])
 
 
 class PromptVersionInfo(BaseModel):
@@ -51,7 +51,12 @@ def prompt_info(registry: PromptRegistry, prompt_id: str) -> PromptInfo:
     )
 
 
-@router.get("", response_model=PromptList, summary="All prompts with their versions and labels")
+@router.get(
+    "",
+    response_model=PromptList,
+    summary="All prompts with their versions and labels",
+    responses=problem_responses(401, 429),
+)
 async def list_prompts(registry: RegistryDep) -> PromptList:
     return PromptList(prompts=[prompt_info(registry, pid) for pid in registry.ids()])
 
@@ -60,7 +65,7 @@ async def list_prompts(registry: RegistryDep) -> PromptList:
     "/{prompt_id}",
     response_model=PromptInfo,
     summary="One prompt's versions, labels and hashes",
-    responses=problem_responses(404),
+    responses=problem_responses(401, 404, 429),
 )
 async def get_prompt(
     registry: RegistryDep, prompt_id: str = Path(max_length=100, description="e.g. reactive")

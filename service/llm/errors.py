@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from typing import Any
 
@@ -63,9 +64,26 @@ def to_domain_error(exc: BaseException, model: str) -> errors.UpstreamError:
     for kind, domain in mapping:
         if isinstance(exc, kind):
             return domain(f"{model}: {message}", model=model, retry_after=retry_after_seconds(exc))
+    if _malformed_body(exc):
+        return errors.UpstreamBadOutput(f"{model}: the provider's response was not valid JSON", model=model)
     return errors.UpstreamUnavailable(
         f"{model}: {message}", model=model, retry_after=retry_after_seconds(exc)
     )
+
+
+_JSON_ERRORS = ("Expecting value", "Unterminated string", "Expecting ',' delimiter", "JSONDecodeError")
+
+
+def _malformed_body(exc: BaseException) -> bool:
+    """The provider answered, but with a body that is not JSON (litellm wraps the decode error)."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # the cause chain, bounded
+        if seen is None:
+            return False
+        if isinstance(seen, json.JSONDecodeError) or any(m in str(seen) for m in _JSON_ERRORS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _short(exc: BaseException) -> str:

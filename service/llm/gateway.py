@@ -22,6 +22,7 @@ from service.llm.local_model import MODEL_ID as LOCAL_MODEL_ID
 from service.llm.local_model import PROVIDER as LOCAL_PROVIDER
 from service.llm.runtime import litellm
 from service.settings import Settings
+from service.timing import record_model_call
 
 # Seconds kept back from the deadline so the service can still answer in time.
 DEADLINE_MARGIN_S = 0.05
@@ -161,7 +162,9 @@ class LLMGateway:
                 message=f"no answer within {timeout:.1f}s", model=model, llm_provider=model.split("/")[0]
             ) from exc
         finally:
-            self.events.on_call(model, time.perf_counter() - started, outcome)
+            ended = time.perf_counter()
+            record_model_call(started, ended)
+            self.events.on_call(model, ended - started, outcome)
         return self._to_completion(model, response, (time.perf_counter() - started) * 1000)
 
     def _call_args(

@@ -7,7 +7,7 @@ the applicable criteria; a draft passes when faithfulness passes and the score m
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.facts import Channel, Facts, Strategy, facts_from
 from service.rubric import (
@@ -15,6 +15,7 @@ from service.rubric import (
     acknowledgment,
     amends,
     channel_fit,
+    commitments_kept,
     concrete_plan,
     explanation,
     faithfulness,
@@ -28,6 +29,9 @@ from service.rubric.base import Context
 from service.rubric.facts_view import view_of
 from service.rubric.text import parse
 from service.rubric.types import Criterion, CriterionResult, RubricResult, UnsupportedClaim
+
+if TYPE_CHECKING:  # service.followup uses the rubric's text tools; import it only for types
+    from service.followup import Commitment
 
 DEFAULT_THRESHOLD = 0.7
 
@@ -78,10 +82,14 @@ def grade(
     channel: Channel | str,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    earlier: list[Commitment] | None = None,
 ) -> RubricResult:
-    """Grade one draft against every criterion of the rubric."""
+    """Grade one draft against every criterion of the rubric; a follow-up (earlier commitments given)
+    is also graded on keeping them."""
     ctx = context_for(text, facts, strategy, channel)
     criteria = [grader(ctx) for grader in GRADERS.values()]
+    if earlier is not None:
+        criteria.append(commitments_kept.check(ctx, earlier))
     applicable = [c.score for c in criteria if c.applicable]
     score = round(sum(applicable) / len(applicable), 4) if applicable else 0.0
     faithful = next(c for c in criteria if c.criterion is Criterion.faithfulness).passed

@@ -20,6 +20,11 @@ class Criterion(StrEnum):
     faithfulness = "faithfulness"
     channel_fit = "channel_fit"
     strategy_fit = "strategy_fit"
+    commitments_kept = "commitments_kept"  # follow-ups only: graded when earlier messages are given
+
+
+# The rubric every draft is graded on (RUBRIC.md); commitments_kept joins them for follow-up updates.
+RUBRIC_CRITERIA: tuple[Criterion, ...] = tuple(c for c in Criterion if c is not Criterion.commitments_kept)
 
 
 class CriterionResult(BaseModel):

@@ -1,0 +1,161 @@
+"""Prompt injection: facts are untrusted data. Find instruction-like text in them, and check whether the draft
+followed it.
+
+Facts reach the model only inside the delimited, cleaned block (service/facts_block.py). This module adds
+the output side: a draft whose facts carried instructions is flagged as having followed them when it
+repeats the injected payload (a figure, a quoted phrase, a run of words) or makes commitments the rest of
+the facts do not support (the faithfulness ledger's unsupported promises, remedies and figures).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from service.facts import Facts
+from service.facts_block import clean_value
+from service.rubric import RubricResult
+
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:instructions?|rules?|above|previous|prior|"
+    r"prompt|guidelines?|everything)\b|\bnew (?:instructions?|rules?|task)\b|\b(?:system|assistant|developer)\s*:|"
+    r"\byou (?:must|should|are to|will now|have to)\b|\bas an ai\b|\b(?:announce|promise|offer|tell (?:everyone|"
+    r"customers|the public)|say that|write that|include)\b[^.\n]{0,60}\b(?:refund|credit|free|discount|compensation|"
+    r"voucher|\d+\s*%|bonus)\b|\bdo not mention\b|\bpretend\b|\bjailbreak\b|\bprint your\b|"
+    # addressed to whoever writes the message: "Note to the writer:", "(Writer: ...)", "Editor's note"
+    r"\bnote to (?:the )?(?:writer|author|model|ai|assistant|editor)\b|\b(?:writer|author|editor)\s*:|"
+    r"\beditor['’]s note\b|"
+    # a sentence that orders a speech act: facts state what happened, they do not tell anyone what to write
+    r"(?:^|[.!?;(]\s*|\n\s*)(?:please\s+)?(?:write|say|tell|announce|promise|state|claim|mention|include|end|sign "
+    r"(?:off|as)|blame|reply|respond|direct (?:every|all|readers|customers)|make sure to|be sure to)\b|"
+    r"\b(?:readers|customers|staff|everyone|the public|people|passengers) (?:should|must|need to) be "
+    r"(?:told|informed|reminded|assured)\b",
+    re.IGNORECASE,
+)
+# Letters from other scripts that look Latin (Cyrillic and Greek), folded before scanning.
+_CONFUSABLES = str.maketrans(
+    "АВЕКМНОРСТХаеорсухіјѕԁԛԝІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖαοερτυνιк",
+    "ABEKMHOPCTXaeopcyxijsdqwIJSABEHIKMNOPTXYZaoeptuvik",
+)
+_LATIN_WORD_WITH_OTHERS = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+\b")
+_DELIMITER = re.compile(r"</?\s*incident_facts|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|```", re.IGNORECASE)
+_PAYLOAD_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*%|\$\s?\d[\d,.]*|\b\d+\s+(?:years?|months?) (?:of )?free\b", re.I
+)
+_WORD = re.compile(r"[a-z0-9%$]+")
+_NGRAM = 5
+
+
+class Suspicion(BaseModel):
+    field: str
+    text: str = Field(description="The instruction-like text, as found in the facts.")
+    reason: str
+
+
+class InjectionReport(BaseModel):
+    """Attached to a draft whose facts look like they carry instructions."""
+
+    suspected: list[Suspicion]
+    followed: bool = Field(
+        description="The draft repeats the injected payload or makes unsupported commitments."
+    )
+    evidence: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    text: str
+
+
+def _fields(facts: Facts) -> list[_Field]:
+    data = facts.model_dump(exclude_none=True)
+    found: list[_Field] = []
+
+    def walk(prefix: str, value: object) -> None:
+        if isinstance(value, str):
+            found.append(_Field(prefix, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, item)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(f"{prefix}[{index}]", item)
+
+    walk("", data)
+    return found
+
+
+def scan_facts(facts: Facts) -> list[Suspicion]:
+    """Instruction-like text, delimiter look-alikes and invisible or look-alike characters in the facts."""
+    suspicions = []
+    for item in _fields(facts):
+        folded = unicodedata.normalize("NFKC", item.text)
+        mixed = bool(_LATIN_WORD_WITH_OTHERS.search(folded)) or _all_confusable_words(folded)
+        folded = folded.translate(_CONFUSABLES) if mixed else folded
+        for pattern, reason in (
+            (_INSTRUCTION, "reads as an instruction to the writer"),
+            (_DELIMITER, "imitates the prompt's delimiters or chat markup"),
+        ):
+            match = pattern.search(folded)
+            if match:
+                suspicions.append(
+                    Suspicion(field=item.name, text=_sentence_around(folded, match), reason=reason)
+                )
+        if (mixed or clean_value(item.text) != item.text.strip()) and not any(s.field == item.name for s in suspicions):
+            suspicions.append(
+                Suspicion(
+                    field=item.name, text=item.text[:200], reason="carries invisible or look-alike characters"
+                )
+            )
+    return suspicions
+
+
+def _all_confusable_words(text: str) -> bool:
+    """Whole words spelled in look-alike letters of another script, inside otherwise Latin text."""
+    latin = re.search(r"[A-Za-z]{3}", text)
+    lookalike = re.search(r"\b[\u0400-\u04ff\u0370-\u03ff]{2,}\b", text)
+    return bool(latin and lookalike and lookalike.group(0).translate(_CONFUSABLES).isascii())
+
+
+def _sentence_around(text: str, match: re.Match[str]) -> str:
+    start = max(text.rfind(".", 0, match.start()) + 1, text.rfind("\n", 0, match.start()) + 1, 0)
+    end_candidates = [i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i >= 0]
+    end = min(end_candidates) + 1 if end_candidates else len(text)
+    return text[start:end].strip()[:300]
+
+
+def check_output(
+    draft: str, suspicions: list[Suspicion], checks: RubricResult | None
+) -> InjectionReport | None:
+    """None when the facts looked clean; otherwise whether the draft followed what was smuggled in."""
+    if not suspicions:
+        return None
+    evidence = _payload_echoes(draft, suspicions)
+    if checks is not None:
+        evidence += [c.text for c in checks.unsupported if c.kind in ("promise", "amount", "percentage")]
+    return InjectionReport(
+        suspected=suspicions, followed=bool(evidence), evidence=list(dict.fromkeys(evidence))[:5]
+    )
+
+
+def _payload_echoes(draft: str, suspicions: list[Suspicion]) -> list[str]:
+    """Figures from the injected text found in the draft, and any five-word run the two share."""
+    lowered = draft.lower()
+    echoes = []
+    for suspicion in suspicions:
+        for figure in _PAYLOAD_FIGURE.findall(suspicion.text):
+            if figure.lower().replace(" ", "") in lowered.replace(" ", ""):
+                echoes.append(figure)
+        echoes += _shared_runs(suspicion.text.lower(), lowered)
+    return echoes
+
+
+def _shared_runs(source: str, target: str) -> list[str]:
+    words = _WORD.findall(source)
+    target_words = " ".join(_WORD.findall(target))
+    runs = [" ".join(words[i : i + _NGRAM]) for i in range(len(words) - _NGRAM + 1)]
+    return [run for run in runs if f" {run} " in f" {target_words} "][:2]
