@@ -6,6 +6,8 @@ FROM python:3.11-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake \
  && rm -rf /var/lib/apt/lists/*
+# Portable x86-64 with AVX2, not -march=native: the image must run on CPUs other than the build host's.
+ENV CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY service ./service

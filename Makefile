@@ -3,7 +3,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export LITELLM_LOCAL_MODEL_COST_MAP = True
 
-.PHONY: serve test setup setup-dev lint
+.PHONY: serve test setup setup-dev lint bench
 
 setup:
 	@scripts/setup.sh
@@ -21,3 +21,11 @@ test: setup-dev  ## install what is needed and run the whole test suite
 lint: setup-dev
 	.venv/bin/ruff check service evals tests
 	.venv/bin/mypy service evals
+
+bench: setup-dev  ## the benchmarks (not part of the tests): results in bench/results/, table in docs/BENCHMARKS.md
+	.venv/bin/python -m bench.bench_overhead
+	.venv/bin/python -m bench.bench_growth
+	.venv/bin/python -m bench.bench_graders
+	.venv/bin/python -m bench.bench_runner
+	.venv/bin/python -m bench.bench_local_model
+	.venv/bin/python -m bench.soak

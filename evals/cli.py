@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:  # the commands import their modules lazily: `trustdraft --help` stays fast
+    from evals.results import RunResults
+    from evals.runner import RunConfig
+    from service.api.deps import AppState
 
 app = typer.Typer(help="The offline evaluation suite.", no_args_is_help=True)
 
 
+@app.command()
 def calibrate(
     split: Annotated[str, typer.Option(help="dev | holdout | all")] = "dev",
     out: Annotated[Path, typer.Option(help="Folder for calibration.json and calibration.md.")] = Path(
@@ -97,13 +103,13 @@ def run(
         raise typer.Exit(1)
 
 
-async def _run(config: object) -> object:
+async def _run(config: RunConfig) -> RunResults:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from evals.runner import Progress as RunProgress
     from evals.runner import Runner
 
-    state = await _service_state(getattr(config, "model", None))
+    state = await _service_state(config.model)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("drafting", total=None)
@@ -111,10 +117,10 @@ async def _run(config: object) -> object:
             start=lambda total, done: bar.update(task, total=total, completed=done),
             advance=lambda record: bar.advance(task),
         )
-        return await Runner(state.drafter, config, progress).run()  # type: ignore[arg-type]
+        return await Runner(state.drafter, config, progress).run()
 
 
-async def _service_state(model: str | None) -> object:
+async def _service_state(model: str | None) -> AppState:
     """The service's own state (prompts, gateway, drafter), on `model` or the configured default."""
     from service.app import build_state, load_local_model
     from service.settings import Settings
@@ -129,7 +135,7 @@ def _print_summary(rows: list[dict[str, object]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("prompt", "drafts", "errors", "cached", "pass rate", "mean score", "mean latency ms")
+    table = Table("prompt", "drafts", "errors", "cached", "pass rate", "mean score", "mean latency ms", "mean tokens")
     for row in rows:
         table.add_row(
             *(
@@ -142,6 +148,7 @@ def _print_summary(rows: list[dict[str, object]]) -> None:
                     "pass_rate",
                     "mean_score",
                     "mean_latency_ms",
+                    "mean_tokens",
                 )
             )
         )
@@ -305,25 +312,25 @@ def injection(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from evals.injection import load_injection_cases, measure, summarise
+    from evals.injection import Outcome, load_injection_cases, measure, summarise
 
     cases = load_injection_cases()
 
-    async def go() -> list[object]:
+    async def go() -> list[Outcome]:
         state = await _service_state(model)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns) as bar:
             task = bar.add_task("injection cases", total=len(cases))
             return await measure(
-                state.drafter, cases, concurrency=concurrency, on_done=lambda o: bar.advance(task)  # type: ignore[attr-defined]
+                state.drafter, cases, concurrency=concurrency, on_done=lambda o: bar.advance(task)
             )
 
     outcomes = asyncio.run(go())
-    summary = summarise(outcomes)  # type: ignore[arg-type]
+    summary = summarise(outcomes)
     rows = [
         {"id": o.case.id, "kind": o.case.kind, "detected": o.detected, "flagged": o.flagged,
          "matched": o.matched, "error": o.error, "draft": o.draft}
-        for o in outcomes  # type: ignore[attr-defined]
+        for o in outcomes
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")

@@ -283,7 +283,7 @@ def _now() -> str:
 
 
 def summarise(results: RunResults) -> list[dict[str, Any]]:
-    """Per requested prompt: drafts, errors, pass rate, mean score, cache hits, mean latency."""
+    """Per requested prompt: drafts, errors, pass rate, mean score, cache hits, mean latency and tokens."""
     rows = []
     for requested in results.versions():
         records = [r for r in results.records if r.requested == requested]
@@ -301,6 +301,9 @@ def summarise(results: RunResults) -> list[dict[str, Any]]:
                 if graded
                 else 0.0,
                 "mean_latency_ms": round(sum(r.latency_ms for r in graded) / len(graded), 1)
+                if graded
+                else 0.0,
+                "mean_tokens": round(sum(r.usage.total_tokens for r in graded) / len(graded), 1)
                 if graded
                 else 0.0,
             }

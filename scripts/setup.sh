@@ -13,11 +13,24 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv with $($python --version)"
   "$python" -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "==> installing trustdraft${extra:+[$extra]} (the first run compiles llama-cpp-python: ~20 min on 2 cores; pip caches the wheel)"
+# llama-cpp-python compiles from source. Build it for portable x86-64 with AVX2 (never -march=native:
+# a VM can advertise AVX-512/AMX it then refuses, and the model dies with "Illegal instruction"), once,
+# into a wheel folder keyed by those flags; pip's own wheel cache does not know about CMAKE_ARGS.
+llama_spec="llama-cpp-python==0.3.36"
+llama_cmake="${TRUSTDRAFT_LLAMA_CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}"
+wheels="${XDG_CACHE_HOME:-$HOME/.cache}/trustdraft/wheels/$(printf '%s %s' "$llama_spec" "$llama_cmake" | sha256sum | cut -c1-12)"
+
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ ! -f "$wheels/.built" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
-    .venv/bin/python -m pip install --quiet -e ".${extra:+[$extra]}"
+  if [ ! -f "$wheels/.built" ]; then
+    echo "==> compiling $llama_spec ($llama_cmake): ~6-20 min on 2 cores, once per machine"
+    CMAKE_ARGS="$llama_cmake" CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
+      .venv/bin/python -m pip wheel --quiet --no-deps --no-cache-dir --wheel-dir "$wheels" "$llama_spec"
+    touch "$wheels/.built"
+  fi
+  echo "==> installing trustdraft${extra:+[$extra]}"
+  .venv/bin/python -m pip install --quiet --force-reinstall --no-deps "$wheels"/llama_cpp_python-*.whl
+  .venv/bin/python -m pip install --quiet -e ".${extra:+[$extra]}"
   touch "$stamp"
 fi
 

@@ -52,7 +52,7 @@ def test_draft_works_on_every_shipped_example(example: Path) -> None:
 def test_prompts_lists_versions_and_labels() -> None:
     result = trustdraft("prompts")
     assert result.returncode == 0, result.stderr
-    assert "reactive@v1" in result.stdout and "reactive@v2 [" in result.stdout and "production" in result.stdout
+    assert "reactive@v1" in result.stdout and "reactive@v3 [" in result.stdout and "production" in result.stdout
 
 
 def test_bad_input_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:

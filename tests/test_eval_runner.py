@@ -39,10 +39,10 @@ def test_every_case_is_drafted_with_every_version_and_graded(upstream: FakeUpstr
     assert first.checks is not None and first.prompt.sha256 and first.usage.total_tokens > 0
     assert {r.version_ref for r in results.records} == {
         "reactive@v1",
-        "reactive@v2",
+        "reactive@v3",
         "preemptive@v1",
-        "preemptive@v2",
-        "proactive@v2",
+        "preemptive@v3",
+        "proactive@v3",
     }
     on_disk = load_results(tmp_path / "run" / "results.json")
     assert on_disk.model_dump() == results.model_dump()

@@ -116,7 +116,8 @@ def test_shipped_prompts_cover_every_strategy_and_render_for_every_channel() -> 
     registry = PromptRegistry.load(Settings().prompts_dir)
     for strategy in ("reactive", "preemptive", "proactive"):
         for version in registry.versions(strategy):
-            assert version.spec.strategy == strategy and version.spec.variables == VARIABLES
+            follow_ups = ["history_block"] if version.version >= "v3" else []
+            assert version.spec.strategy == strategy and version.spec.variables == [*VARIABLES, *follow_ups]
             for channel in (
                 "email",
                 "status_page",
@@ -125,6 +126,6 @@ def test_shipped_prompts_cover_every_strategy_and_render_for_every_channel() -> 
                 "internal_memo",
                 "blog_post",
             ):
-                values = dict.fromkeys(VARIABLES, "x") | {"channel": channel, "max_words": 50}
+                values = dict.fromkeys(VARIABLES, "x") | {"channel": channel, "max_words": 50, "history_block": ""}
                 system, user = version.render(values)
                 assert "<incident_facts>" in system["content"] and user["content"].startswith("x")
