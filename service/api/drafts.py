@@ -27,7 +27,7 @@ _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The draft; or, with `stream: true` or `Accept: text/event-stream`, server-sent events "
         "`meta`, `delta`..., then `done` (the whole draft with its checks) or `error` (a problem).",
-        "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+        "content": {EVENT_STREAM: {}},  # events are described above; each data line is JSON
     }
 }
 
