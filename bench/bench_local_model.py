@@ -105,18 +105,14 @@ def _one_service_run(client: httpx.Client) -> dict[str, float]:
     ) as response:
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             for line in response.iter_lines():
-                if line.startswith("event: delta"):
+                if line.startswith("event: delta"):  # one delta per generated token, as on the direct side
                     first = first or time.perf_counter()
-            tokens = _usage_tokens_from_stream(response)
+                    tokens += 1
         else:
             body = json.loads(response.read())
             tokens = body["usage"]["completion_tokens"]
     total = time.perf_counter() - began
     return _figures(tokens, total, (first - began) if first else float("nan"))
-
-
-def _usage_tokens_from_stream(response: httpx.Response) -> int:
-    return int(response.headers.get("x-completion-tokens", "0"))
 
 
 def summarise(figures: list[dict[str, float]]) -> dict[str, float]:

@@ -112,6 +112,9 @@ async def run(delays: list[float], concurrencies: list[int], per_worker: int) ->
                 "TRUSTDRAFT_API_BASE": f"http://127.0.0.1:{port}/v1",
                 "TRUSTDRAFT_MODEL_API_KEY": "sk-bench",
                 "TRUSTDRAFT_LOAD_LOCAL_MODEL": "false",
+                # measure the service, not its guards: no rate limit, a draft bound above the load
+                "TRUSTDRAFT_RATE_LIMIT": "1000000/minute",
+                "TRUSTDRAFT_MAX_CONCURRENT_DRAFTS": "256",
             }
             with service_process(env) as (base, _pid):
                 for concurrency in concurrencies:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from service import errors
 from service.draft_format import split_heading
 from service.facts import Channel, Facts, Strategy
-from service.facts_block import clean_value, render_facts_block
+from service.facts_block import CLOSE, OPEN, clean_value, render_facts_block
 from service.followup import Commitment, commitments_in, history_block
 from service.injection import InjectionReport, check_output, scan_facts
 from service.llm.gateway import Completion, LLMGateway, Sampling
@@ -204,6 +204,8 @@ def build_response(
     split = split_heading(completion.text, plan.channel)
     heading_field = "subject" if plan.channel is Channel.email else "headline"
     warnings = [*completion.warnings, *(extra_warnings or [])]
+    if OPEN in completion.text or CLOSE in completion.text:  # small models sometimes echo their input
+        warnings.append("the draft repeats the prompt's facts block instead of writing a message")
     if checks is not None and checks.unsupported:
         warnings.append(f"{len(checks.unsupported)} claim(s) in the draft are not supported by the facts")
     if injection is not None:

@@ -41,7 +41,11 @@ _CONFUSABLES = str.maketrans(
     "ABEKMHOPCTXaeopcyxijsdqwIJSABEHIKMNOPTXYZaoeptuvik",
 )
 _LATIN_WORD_WITH_OTHERS = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+\b")
-_DELIMITER = re.compile(r"</?\s*incident_facts|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|```", re.IGNORECASE)
+_DELIMITER = re.compile(
+    r"</?\s*incident_facts|</?\s*earlier_messages|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|```|"
+    r"\{\s*\"(?:override|system|role|instructions?|prompt|remedy)\"\s*:",  # JSON dressed up as configuration
+    re.IGNORECASE,
+)
 _PAYLOAD_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*%|\$\s?\d[\d,.]*|\b\d+\s+(?:years?|months?) (?:of )?free\b", re.I
 )

@@ -186,3 +186,10 @@ def test_invented_claims_from_the_model_are_flagged(upstream: FakeUpstream) -> N
     flagged = {c["text"] for c in draft["checks"]["unsupported"]}
     assert "$50" in flagged and "11:00" in flagged and not draft["checks"]["passed"]
     assert any("not supported by the facts" in w for w in draft["warnings"])
+
+
+def test_a_draft_that_echoes_the_facts_block_is_flagged(upstream: FakeUpstream) -> None:
+    upstream.reply = lambda request: str(request["messages"][-1]["content"]).split("\n\n")[0]  # the block itself
+    with TestClient(create_app(remote_settings(upstream)), raise_server_exceptions=False) as client:
+        draft = client.post("/v1/drafts", json=_request()).json()
+    assert any("repeats the prompt's facts block" in w for w in draft["warnings"])
