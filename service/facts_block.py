@@ -24,12 +24,16 @@ _DELIMITER_LIKE = re.compile(
     re.IGNORECASE,
 )
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def clean_value(text: str) -> str:
     """Fold look-alikes, drop invisible characters, and defuse delimiter look-alikes."""
-    folded = unicodedata.normalize("NFKC", text)
-    visible = "".join(ch for ch in folded if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE)
+    if text.isascii():  # nothing to fold; the only invisible characters are ASCII controls (fast path)
+        visible = _ASCII_CONTROL.sub("", text)
+    else:
+        folded = unicodedata.normalize("NFKC", text)
+        visible = "".join(ch for ch in folded if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE)
     return _DELIMITER_LIKE.sub(" ", visible).strip()
 
 

@@ -19,22 +19,44 @@ from service.facts import Facts
 from service.facts_block import clean_value
 from service.rubric import RubricResult
 
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:instructions?|rules?|above|previous|prior|"
-    r"prompt|guidelines?|everything)\b|\bnew (?:instructions?|rules?|task)\b|\b(?:system|assistant|developer)\s*:|"
-    r"\byou (?:must|should|are to|will now|have to)\b|\bas an ai\b|\b(?:announce|promise|offer|tell (?:everyone|"
-    r"customers|the public)|say that|write that|include)\b[^.\n]{0,60}\b(?:refund|credit|free|discount|compensation|"
-    r"voucher|\d+\s*%|bonus)\b|\bdo not mention\b|\bpretend\b|\bjailbreak\b|\bprint your\b|"
-    # addressed to whoever writes the message: "Note to the writer:", "(Writer: ...)", "Editor's note"
-    r"\bnote to (?:the )?(?:writer|author|model|ai|assistant|editor)\b|\b(?:writer|author|editor)\s*:|"
-    r"\beditor['’]s note\b|"
-    # a sentence that orders a speech act: facts state what happened, they do not tell anyone what to write
-    r"(?:^|[.!?;(]\s*|\n\s*)(?:please\s+)?(?:write|say|tell|announce|promise|state|claim|mention|include|end|sign "
-    r"(?:off|as)|blame|reply|respond|direct (?:every|all|readers|customers)|make sure to|be sure to)\b|"
-    r"\b(?:readers|customers|staff|everyone|the public|people|passengers) (?:should|must|need to) be "
-    r"(?:told|informed|reminded|assured)\b",
-    re.IGNORECASE,
-)
+# Instruction-like text, as (pattern, words one of which must occur for it to match). The patterns run on
+# lower-cased text without IGNORECASE, and only when a cheap substring test passes: facts can be
+# 250 KB, and one pass of every pattern over that costs tens of milliseconds.
+_INSTRUCTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(p), needles)
+    for p, needles in (
+        (
+            r"\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:instructions?|rules?|above|previous|"
+            r"prior|prompt|guidelines?|everything)\b",
+            ("ignore", "disregard", "forget", "override", "bypass"),
+        ),
+        (r"\bnew (?:instructions?|rules?|task)\b", ("new ",)),
+        (r"\b(?:system|assistant|developer)\s*:", ("system", "assistant", "developer")),
+        (r"\byou (?:must|should|are to|will now|have to)\b", ("you ",)),
+        (r"\bas an ai\b|\bdo not mention\b|\bpretend\b|\bjailbreak\b|\bprint your\b",
+         ("as an ai", "do not mention", "pretend", "jailbreak", "print your")),
+        (
+            r"\b(?:announce|promise|offer|tell (?:everyone|customers|the public)|say that|write that|include)\b"
+            r"[^.\n]{0,60}\b(?:refund|credit|free|discount|compensation|voucher|\d+\s*%|bonus)\b",
+            ("announce", "promise", "offer", "tell ", "say that", "write that", "include"),
+        ),
+        # addressed to whoever writes the message: "Note to the writer:", "(Writer: ...)", "Editor's note"
+        (r"\bnote to (?:the )?(?:writer|author|model|ai|assistant|editor)\b|\b(?:writer|author|editor)\s*:|"
+         r"\beditor['’]s note\b", ("note", "writer", "author", "editor")),
+        # a sentence that orders a speech act: facts state what happened, they do not tell anyone what to write
+        (
+            r"(?:^|[.!?;(]\s*|\n\s*)(?:please\s+)?(?:write|say|tell|announce|promise|state|claim|mention|include|"
+            r"end|sign (?:off|as)|blame|reply|respond|direct (?:every|all|readers|customers)|make sure to|be sure to)\b",
+            ("write", "say", "tell", "announce", "promise", "state", "claim", "mention", "include", "end", "sign",
+             "blame", "reply", "respond", "direct", "sure to"),
+        ),
+        (
+            r"\b(?:readers|customers|staff|everyone|the public|people|passengers) (?:should|must|need to) be "
+            r"(?:told|informed|reminded|assured)\b",
+            (" be told", " be informed", " be reminded", " be assured"),
+        ),
+    )
+]
 # Letters from other scripts that look Latin (Cyrillic and Greek), folded before scanning.
 _CONFUSABLES = str.maketrans(
     "АВЕКМНОРСТХаеорсухіјѕԁԛԝІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖαοερτυνιк",
@@ -97,18 +119,22 @@ def scan_facts(facts: Facts) -> list[Suspicion]:
     """Instruction-like text, delimiter look-alikes and invisible or look-alike characters in the facts."""
     suspicions = []
     for item in _fields(facts):
-        folded = unicodedata.normalize("NFKC", item.text)
-        mixed = bool(_LATIN_WORD_WITH_OTHERS.search(folded)) or _all_confusable_words(folded)
+        plain = item.text.isascii()  # the common case: no look-alikes to fold, no other scripts to mix
+        folded = item.text if plain else unicodedata.normalize("NFKC", item.text)
+        mixed = not plain and (bool(_LATIN_WORD_WITH_OTHERS.search(folded)) or _all_confusable_words(folded))
         folded = folded.translate(_CONFUSABLES) if mixed else folded
-        for pattern, reason in (
-            (_INSTRUCTION, "reads as an instruction to the writer"),
-            (_DELIMITER, "imitates the prompt's delimiters or chat markup"),
-        ):
-            match = pattern.search(folded)
-            if match:
-                suspicions.append(
-                    Suspicion(field=item.name, text=_sentence_around(folded, match), reason=reason)
+        instruction = _instruction_in(folded)
+        if instruction is not None:
+            suspicions.append(Suspicion(field=item.name, text=instruction, reason="reads as an instruction to the writer"))
+        delimiter = _DELIMITER.search(folded)
+        if delimiter:
+            suspicions.append(
+                Suspicion(
+                    field=item.name,
+                    text=_sentence_around(folded, delimiter),
+                    reason="imitates the prompt's delimiters or chat markup",
                 )
+            )
         if (mixed or clean_value(item.text) != item.text.strip()) and not any(s.field == item.name for s in suspicions):
             suspicions.append(
                 Suspicion(
@@ -116,6 +142,18 @@ def scan_facts(facts: Facts) -> list[Suspicion]:
                 )
             )
     return suspicions
+
+
+def _instruction_in(text: str) -> str | None:
+    """The sentence around the first instruction-like phrase, or None."""
+    low = text.lower()
+    for pattern, needles in _INSTRUCTIONS:
+        if any(n in low for n in needles):
+            match = pattern.search(low)
+            if match:
+                # lower() keeps offsets for nearly all text; quote the original when it did
+                return _sentence_around(text if len(low) == len(text) else low, match)
+    return None
 
 
 def _all_confusable_words(text: str) -> bool:
