@@ -7,6 +7,7 @@ did not see `done` holds an incomplete draft, whatever text it received.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -22,9 +23,10 @@ def sse(event: str, data: dict[str, Any]) -> bytes:
 
 
 async def stream_draft(
-    drafter: Drafter, plan: DraftPlan, *, checks: bool, request_id: str | None
+    drafter: Drafter, plan: DraftPlan, *, checks: bool, request_id: str | None, deadline: float
 ) -> AsyncIterator[bytes]:
-    """Yield SSE frames for one draft; errors after the first byte become an `error` event."""
+    """Yield SSE frames for one draft; errors after the first byte become an `error` event, and a stream
+    still running at the deadline ends with an `upstream-timeout` error event."""
     started = time.perf_counter()
     yield sse(
         "meta",
@@ -35,7 +37,8 @@ async def stream_draft(
     )
     pieces: list[str] = []
     try:
-        async for piece in drafter.gateway.stream(plan.messages, model=plan.model, sampling=plan.sampling):
+        stream = drafter.gateway.stream(plan.messages, model=plan.model, sampling=plan.sampling)
+        async for piece in _until(deadline, stream):
             pieces.append(piece)
             yield sse("delta", {"text": piece})
         text = "".join(pieces).strip()
@@ -48,6 +51,19 @@ async def stream_draft(
         yield sse("done", response.model_dump(mode="json", exclude_none=True))
     except errors.TrustdraftError as exc:
         yield sse("error", _problem(exc, request_id, received=len("".join(pieces))))
+
+
+async def _until(deadline: float, pieces: AsyncIterator[str]) -> AsyncIterator[str]:
+    """The pieces as they come, until the deadline; then an UpstreamTimeout."""
+    iterator = aiter(pieces)
+    while True:
+        try:
+            piece = await asyncio.wait_for(anext(iterator), timeout=max(0.0, deadline - time.monotonic()))
+        except StopAsyncIteration:
+            return
+        except TimeoutError as exc:
+            raise errors.UpstreamTimeout("the stream did not finish before the request deadline") from exc
+        yield piece
 
 
 def _problem(exc: errors.TrustdraftError, request_id: str | None, received: int) -> dict[str, Any]:

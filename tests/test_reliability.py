@@ -115,3 +115,14 @@ def test_a_stream_cut_half_way_ends_with_an_error_event_not_done(upstream: FakeU
     assert "done" not in events and DEFAULT_REPLY.split()[0] in response.text
     error = json.loads(response.text.strip().split("\n\n")[-1].split("data: ", 1)[1])
     assert error["complete"] is False and error["received_chars"] > 0
+
+
+def test_a_stream_that_stalls_ends_with_a_timeout_event_at_the_deadline(upstream: FakeUpstream) -> None:
+    upstream.script(Fault("hang"))
+    settings = remote_settings(upstream, request_timeout_s=30, retry_attempts=1)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        started = time.monotonic()
+        response = client.post("/v1/drafts", json={**BODY, "stream": True}, headers={"X-Request-Timeout": "1"})
+        elapsed = time.monotonic() - started
+    last = response.text.strip().split("\n\n")[-1]
+    assert last.startswith("event: error") and "upstream-timeout" in last and elapsed < 2.0

@@ -64,7 +64,11 @@ async def create_draft(
             raise errors.InvalidRequest("streaming returns one draft as it is written; drop options.n and revise")
         plan = drafter.plan(body)  # bad prompt or model: a plain problem response, before the stream starts
         frames = stream_draft(
-            drafter, plan, checks=body.options.checks, request_id=getattr(request.state, "request_id", None)
+            drafter,
+            plan,
+            checks=body.options.checks,
+            request_id=getattr(request.state, "request_id", None),
+            deadline=deadline,
         )
         return StreamingResponse(frames, media_type=EVENT_STREAM, headers={"Cache-Control": "no-store"})
     return await _within(deadline, drafter.draft(body, deadline=deadline))
