@@ -12,10 +12,12 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -61,24 +63,24 @@ def service_process(
         **env,
     }
     command = [PYTHON, "-c", "from service.cli import main; main()", "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base + ready_path, proc, timeout)
-        yield base, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(15)
+    # stderr to a file, not a pipe nobody reads: a full pipe would block the service's event loop on logging
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(base + ready_path, proc, log, timeout)
+            yield base, proc.pid
+        finally:
+            proc.terminate()
+            proc.wait(15)
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: IO[bytes], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            raise RuntimeError(f"service exited: {err[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"service exited: {log.read().decode(errors='replace')[-2000:]}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(url, timeout=1).status_code == 200:
                 return

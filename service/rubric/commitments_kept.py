@@ -35,7 +35,8 @@ def check(ctx: Context, commitments: list[Commitment]) -> CriterionResult:
     if not commitments:
         return verdict(Criterion.commitments_kept, True, 1.0, [], "the earlier messages made no specific commitment")
     missing, moved, reported = [], [], []
-    for commitment in commitments:
+    # A promised update is kept by this message itself; it only sets the cadence checked below.
+    for commitment in (c for c in commitments if not c.is_update_promise):
         sentence = _report_on(commitment, ctx)
         if sentence is None:
             missing.append(commitment)
@@ -44,7 +45,7 @@ def check(ctx: Context, commitments: list[Commitment]) -> CriterionResult:
         else:
             reported.append(sentence)
     cadence_kept = _cadence_kept(commitments, ctx)
-    share = 1 - (len(missing) + len(moved)) / len(commitments)
+    share = 1 - (len(missing) + len(moved)) / max(1, len(commitments))
     score = share * (1.0 if cadence_kept else 0.7)
     passed = not missing and not moved and cadence_kept
     evidence = (
