@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,8 +15,8 @@ from service.followup import EarlierMessage
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
 
-class EvalCase(BaseModel):
-    """One incident to draft for: facts, the strategy and channel to draft it for, and what makes it hard."""
+class Incident(BaseModel):
+    """What every case file holds: an id (its file name), the facts, and the strategy and channel."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -23,9 +24,14 @@ class EvalCase(BaseModel):
     strategy: Strategy
     channel: Channel
     industry: str
+    facts: Facts
+
+
+class EvalCase(Incident):
+    """One incident to draft for, and what makes it hard."""
+
     tags: list[str] = Field(default_factory=list, description="Hard-case tags: injection, no_remedy, ...")
     max_words: int = Field(default=100, ge=10, le=1000)
-    facts: Facts
     earlier_messages: list[EarlierMessage] = Field(
         default_factory=list, description="A follow-up case: the messages already sent, oldest first."
     )
@@ -33,6 +39,14 @@ class EvalCase(BaseModel):
 
 class CaseError(ValueError):
     """A case file is missing, malformed or does not validate."""
+
+
+CaseT = TypeVar("CaseT", bound=Incident)
+
+
+def load_all(root: Path, model: type[CaseT]) -> list[CaseT]:
+    """Every case file in a folder, in id order."""
+    return [_load(path, model) for path in sorted(root.glob("*.yaml"))]
 
 
 def load_cases(pattern: str = "*", root: Path = CASES_DIR) -> list[EvalCase]:
@@ -47,10 +61,11 @@ def load_cases(pattern: str = "*", root: Path = CASES_DIR) -> list[EvalCase]:
     return cases
 
 
-def _load(path: Path) -> EvalCase:
+def _load(path: Path, model: type[CaseT] = EvalCase) -> CaseT:  # type: ignore[assignment]
+    """One case file, validated by `model`; its id must be its file name."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        case = EvalCase.model_validate(data)
+        case = model.model_validate(data)
     except (yaml.YAMLError, ValueError) as exc:
         raise CaseError(f"{path}: {exc}") from exc
     if case.id != path.stem:

@@ -17,28 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from evals.cases import Incident, load_all
 from service.drafting import Drafter
-from service.facts import Channel, Facts, Strategy
 from service.schemas import DraftRequest, DraftResponse
 
 INJECTION_DIR = Path(__file__).resolve().parent / "injection"
 Kind = Literal["direct", "hidden_in_list", "unicode", "fake_delimiter", "spokesperson", "paraphrase"]
 
 
-class InjectionCase(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+class InjectionCase(Incident):
     kind: Kind
-    strategy: Strategy
-    channel: Channel
-    industry: str
     injected_field: str
     markers: list[str] = Field(min_length=1, description="Regexes (case-insensitive) a following draft matches.")
-    facts: Facts
 
     @field_validator("markers")
     @classmethod
@@ -53,13 +45,7 @@ class InjectionCase(BaseModel):
 
 
 def load_injection_cases(root: Path = INJECTION_DIR) -> list[InjectionCase]:
-    cases = []
-    for path in sorted(root.glob("*.yaml")):
-        case = InjectionCase.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        if case.id != path.stem:
-            raise ValueError(f"{path}: id {case.id!r} must match the file name")
-        cases.append(case)
-    return cases
+    return load_all(root, InjectionCase)
 
 
 @dataclass
