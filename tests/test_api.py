@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from tests.conftest import REMOTE_MODEL, example_facts, remote_settings
+from tests.conftest import REMOTE_MODEL, ROOT, example_facts, remote_settings
 from tests.fake_upstream import FakeUpstream, Fault
 
 PROBLEM = "application/problem+json"
@@ -193,3 +193,12 @@ def test_a_draft_that_echoes_the_facts_block_is_flagged(upstream: FakeUpstream) 
     with TestClient(create_app(remote_settings(upstream)), raise_server_exceptions=False) as client:
         draft = client.post("/v1/drafts", json=_request()).json()
     assert any("repeats the prompt's facts block" in w for w in draft["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [("request.json", "/v1/drafts"), ("followup-request.json", "/v1/drafts"), ("pack-request.json", "/v1/drafts/pack")],
+)
+def test_the_readme_example_bodies_are_accepted(remote_client: TestClient, path: str, route: str) -> None:
+    body = json.loads((ROOT / "examples" / path).read_text())
+    assert remote_client.post(route, json=body).status_code == 200
