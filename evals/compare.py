@@ -128,12 +128,13 @@ def pair_up(base: list[DraftRecord], candidate: list[DraftRecord]) -> tuple[list
 
 
 def _outcome(record: DraftRecord, name: str) -> tuple[bool, float] | None:
-    """(passed, score) for a criterion or overall; None when the criterion does not apply."""
+    """(passed, score) for a criterion or overall; None when the criterion does not apply (or, like
+    commitments_kept outside follow-ups, was not graded)."""
     assert record.checks is not None
     if name == OVERALL:
         return record.checks.passed, record.checks.score
-    verdict = record.checks.criterion(name)
-    return (verdict.passed, verdict.score) if verdict.applicable else None
+    verdict = next((c for c in record.checks.criteria if c.criterion == name), None)
+    return (verdict.passed, verdict.score) if verdict is not None and verdict.applicable else None
 
 
 def compare_metric(name: str, pairs: list[Pair], gate: GateConfig) -> MetricComparison:

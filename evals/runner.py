@@ -22,6 +22,7 @@ from service.drafting import Drafter, DraftPlan
 from service.errors import TrustdraftError
 from service.llm.gateway import Completion
 from service.prompts import PromptRegistry
+from service.refine import REFINE_VERSION
 from service.schemas import DraftRequest, PromptRef, Usage
 
 RECORDS_FILE = "records.jsonl"
@@ -97,7 +98,8 @@ def request_for(item: WorkItem, config: RunConfig) -> DraftRequest:
 
 
 def key_for(plan: DraftPlan, sample: int, n: int = 1, revise: int = 0) -> str:
-    refined = {"n": n, "revise": revise} if n > 1 or revise else {}  # one-shot keys predate these
+    # one-shot keys predate these; refined drafts also depend on how the service samples and chooses
+    refined = {"n": n, "revise": revise, "refine": REFINE_VERSION} if n > 1 or revise else {}
     return cache_key(
         prompt=plan.prompt.sha256,
         messages=plan.messages,
