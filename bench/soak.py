@@ -5,7 +5,8 @@
 The service runs under uvicorn in its own process; the upstream (its own process) answers after a short
 delay and gives a random fault (429, 500, 503, reset, truncated, malformed, empty, content filter, a 3 s
 stall) to the given share of requests. Reports: statuses seen, any 500 from the service itself (there
-should be none), the slowest answer against the deadline, and the service's RSS at start and end.
+should be none), the slowest answer against the deadline as the client saw it and as the service
+did (Server-Timing: time from the request reaching the app to its response), and the RSS at start and end.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ async def soak(base: str, pid: int, seconds: float, concurrency: int) -> dict[st
     body: dict[str, Any] = json.loads((ROOT / "examples" / "request.json").read_text())
     statuses: Counter[str] = Counter()
     latencies: list[float] = []
+    in_app: list[float] = []  # the service's own view (Server-Timing app;dur): excludes queueing before it
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     rss_start = rss_mb(pid)
     stop_at = time.monotonic() + seconds
@@ -39,6 +41,9 @@ async def soak(base: str, pid: int, seconds: float, concurrency: int) -> dict[st
                 try:
                     response = await client.post("/v1/drafts", json=body)
                     statuses[str(response.status_code)] += 1
+                    timing = response.headers.get("server-timing", "")
+                    if timing.startswith("app;dur="):
+                        in_app.append(float(timing.split(",")[0].removeprefix("app;dur=")))
                 except httpx.HTTPError as exc:
                     statuses[type(exc).__name__] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -55,6 +60,8 @@ async def soak(base: str, pid: int, seconds: float, concurrency: int) -> dict[st
         "p99_ms": round(percentile(latencies, 99), 1),
         "max_ms": round(max(latencies), 1),
         "deadline_ms": DEADLINE_S * 1000,
+        "in_app_p99_ms": round(percentile(in_app, 99), 1),
+        "in_app_max_ms": round(max(in_app), 1),
         "healthz_after": health,
         "rss_start_mb": round(rss_start, 1),
         "rss_end_mb": round(rss_mb(pid), 1),

@@ -96,5 +96,7 @@ def test_the_overhead_header_is_request_time_minus_model_time(upstream: FakeUpst
         wall_ms = (time.perf_counter() - started) * 1000
         health = client.get("/healthz")
     overhead = float(response.headers["x-trustdraft-overhead-ms"])
+    app_ms, model_ms = (float(part.split("dur=")[1]) for part in response.headers["server-timing"].split(","))
+    assert model_ms >= 290 and app_ms >= model_ms and abs(app_ms - model_ms - overhead) < 0.2
     assert 0 < overhead < wall_ms - 290  # the 300 ms upstream delay is the model's, not the service's
     assert float(health.headers["x-trustdraft-overhead-ms"]) >= 0  # no model call: all of it is ours

@@ -75,8 +75,14 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                own_ms = (time.perf_counter() - started - model_seconds()) * 1000
-                message.setdefault("headers", []).append((OVERHEAD_HEADER.encode(), f"{own_ms:.2f}".encode()))
+                total_s, model_s = time.perf_counter() - started, model_seconds()
+                timing = f"app;dur={total_s * 1000:.1f}, model;dur={model_s * 1000:.1f}"
+                message.setdefault("headers", []).extend(
+                    [
+                        (OVERHEAD_HEADER.encode(), f"{(total_s - model_s) * 1000:.2f}".encode()),
+                        (b"server-timing", timing.encode()),  # the standard header browsers and proxies read
+                    ]
+                )
             await send(message)
 
         try:
