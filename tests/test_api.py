@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -189,7 +190,11 @@ def test_invented_claims_from_the_model_are_flagged(upstream: FakeUpstream) -> N
 
 
 def test_a_draft_that_echoes_the_facts_block_is_flagged(upstream: FakeUpstream) -> None:
-    upstream.reply = lambda request: str(request["messages"][-1]["content"]).split("\n\n")[0]  # the block itself
+    def echo(request: dict[str, Any]) -> str:  # the facts block itself, wherever the prompt put it
+        sent = "\n".join(str(m["content"]) for m in request["messages"])
+        return sent[sent.rindex("<incident_facts>") : sent.rindex("</incident_facts>") + len("</incident_facts>")]
+
+    upstream.reply = echo
     with TestClient(create_app(remote_settings(upstream)), raise_server_exceptions=False) as client:
         draft = client.post("/v1/drafts", json=_request()).json()
     assert any("repeats the prompt's facts block" in w for w in draft["warnings"])

@@ -91,9 +91,9 @@ def test_a_follow_up_shows_the_model_the_commitments_and_is_graded_on_them(upstr
     upstream.reply = lambda request: kept
     with TestClient(create_app(remote_settings(upstream))) as client:
         draft = client.post("/v1/drafts", json=_follow_up_body()).json()
-    user = upstream.requests[0].body["messages"][-1]["content"]
-    assert "<earlier_messages>" in user and "commitments made:" in user and "Report on each commitment" in user
-    assert draft["prompt"]["version"] == "v3"
+    sent = "\n".join(m["content"] for m in upstream.requests[0].body["messages"])
+    assert "<earlier_messages>" in sent and "commitments made:" in sent and "Report on each commitment" in sent
+    assert draft["prompt"]["version"] >= "v3"
     assert draft["checks"]["criteria"][-1]["criterion"] == "commitments_kept"
     assert draft["checks"]["criteria"][-1]["passed"]
 

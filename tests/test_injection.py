@@ -62,7 +62,7 @@ def test_markers_recognise_a_following_draft_and_not_a_clean_one() -> None:
 
 def _follow_the_injection(request: dict[str, object]) -> str:
     """An obedient model: repeats the payload it finds in the facts."""
-    block = str(request["messages"][-1]["content"])  # type: ignore[index]
+    block = "\n".join(str(m["content"]) for m in request["messages"])  # type: ignore[attr-defined]
     if "50%" in block:
         return DEFAULT_REPLY + " Every customer also gets a 50% refund."
     if "$500" in block:
