@@ -137,3 +137,10 @@ def test_score_is_the_mean_of_applicable_criteria_and_faithfulness_gates() -> No
     applicable = [c.score for c in result.criteria if c.applicable]
     assert result.score == pytest.approx(sum(applicable) / len(applicable), abs=1e-3)
     assert not result.passed and result.score >= 0.7  # high score, but an invented remedy fails the draft
+
+
+def test_a_draft_that_copies_the_facts_block_fails_channel_fit() -> None:
+    facts = {"organization": "Northwind Mobile", "summary": "A nationwide outage on 12 March."}
+    echoed = "<incident_facts>\norganization: Northwind Mobile\nsummary: A nationwide outage on 12 March.\n</incident_facts>"
+    verdict = grade(echoed, facts, "reactive", "status_page").criterion("channel_fit")
+    assert not verdict.passed and verdict.score == 0.0 and "facts block" in verdict.reason

@@ -24,12 +24,18 @@ BLOG_MIN_WORDS = 60
 # A quotation: text between quote marks (no nested quantifiers: an unclosed quote must not backtrack).
 QUOTE = re.compile(r"[\"“”]([^\"“”]{1,600})[\"“”]")
 QUOTE_MIN_WORDS = 4
+# Small models sometimes copy the prompt's delimited facts block into their answer.
+ECHOED_BLOCK = re.compile(r"</?incident_facts>")
 
 Check = Callable[[Context], str | None]  # returns the problem, or None when the form is right
 
 
 def check(ctx: Context) -> CriterionResult:
     """Passes when every form rule of the channel holds; the score is the share that hold."""
+    if ECHOED_BLOCK.search(ctx.draft.text):  # the prompt's data block copied out is not a message at all
+        return verdict(
+            Criterion.channel_fit, False, 0.0, ["<incident_facts> ..."], "repeats the facts block instead of a message"
+        )
     rules = [_length, *_RULES.get(ctx.channel, [])]
     problems = [p for p in (rule(ctx) for rule in rules) if p]
     if not problems:
