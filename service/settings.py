@@ -65,6 +65,17 @@ class Settings(BaseSettings):
         default=True, description="Load the embedded model at start-up (needed when it is the default)."
     )
 
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        from limits import parse  # a bad limit fails at start-up, not on the first request
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a rate limit like '120/minute' ({exc})") from exc
+        return value
+
     @field_validator("fallback_models", "api_keys", "cors_origins", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:

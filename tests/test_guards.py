@@ -120,3 +120,8 @@ def test_no_cors_unless_configured(upstream: FakeUpstream) -> None:
     with client_for(upstream, cors_origins="https://app.example") as opened:
         allowed = opened.options("/v1/drafts", headers=preflight)
         assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_a_malformed_rate_limit_fails_at_start_up(upstream: FakeUpstream) -> None:
+    with pytest.raises(ValueError, match="not a rate limit"):
+        remote_settings(upstream, rate_limit="lots")
