@@ -195,7 +195,7 @@ class Runner:
             response.usage.completion_tokens,
             response.latency_ms,
             "stop",
-            1 + len(response.rounds or []) + max(0, len(response.candidates or []) - 1),
+            len(candidates) + len(response.rounds or []),  # model calls made
             list(response.warnings),
         )
 
@@ -256,11 +256,7 @@ def _record(item: WorkItem, plan: DraftPlan, key: str) -> DraftRecord:
 
 def _fill(record: DraftRecord, completion: Completion, checks: Any) -> None:
     record.text = completion.text
-    record.usage = Usage(
-        prompt_tokens=completion.prompt_tokens,
-        completion_tokens=completion.completion_tokens,
-        total_tokens=completion.prompt_tokens + completion.completion_tokens,
-    )
+    record.usage = Usage.of(completion.prompt_tokens, completion.completion_tokens)
     record.latency_ms = round(completion.latency_ms, 1)
     record.finish_reason = completion.finish_reason
     record.warnings = list(completion.warnings)

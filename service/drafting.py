@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from service import errors
 from service.draft_format import split_heading
 from service.facts import Channel, Facts, Strategy
-from service.facts_block import CLOSE, OPEN, clean_value, render_facts_block
+from service.facts_block import clean_value, echoes_block, render_facts_block
 from service.followup import Commitment, commitments_in, history_block
 from service.injection import InjectionReport, check_output, scan_facts
 from service.llm.gateway import Completion, LLMGateway, Sampling
@@ -204,7 +204,7 @@ def build_response(
     split = split_heading(completion.text, plan.channel)
     heading_field = "subject" if plan.channel is Channel.email else "headline"
     warnings = [*completion.warnings, *(extra_warnings or [])]
-    if OPEN in completion.text or CLOSE in completion.text:  # small models sometimes echo their input
+    if echoes_block(completion.text):
         warnings.append("the draft repeats the prompt's facts block instead of writing a message")
     if checks is not None and checks.unsupported:
         warnings.append(f"{len(checks.unsupported)} claim(s) in the draft are not supported by the facts")
@@ -222,11 +222,7 @@ def build_response(
         **{heading_field: split.heading},
         prompt=PromptRef(id=plan.prompt.id, version=plan.prompt.version, sha256=plan.prompt.sha256),
         model=completion.model,
-        usage=Usage(
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-            total_tokens=completion.prompt_tokens + completion.completion_tokens,
-        ),
+        usage=Usage.of(completion.prompt_tokens, completion.completion_tokens),
         latency_ms=round(latency_ms, 2),
         checks=checks,
         injection=injection,

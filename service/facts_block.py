@@ -59,6 +59,11 @@ def _one_line(value: Any) -> str:
     return " ".join(clean_value(str(value)).split())
 
 
+def echoes_block(text: str) -> bool:
+    """A model's answer that copies the block's delimiters back (small models do) is not a message."""
+    return OPEN in text or CLOSE in text
+
+
 def render_facts_block(facts: Facts) -> str:
     """The facts as an indented listing between OPEN and CLOSE markers."""
     data = facts.model_dump(exclude_none=True)

@@ -167,15 +167,8 @@ async def refine(
 def with_refinement(response: DraftResponse, outcome: Refinement, include_candidates: bool) -> DraftResponse:
     """Usage summed over every call made; candidates (best first) and revision rounds attached."""
     completions = outcome.completions
-    prompt_tokens = sum(c.prompt_tokens for c in completions)
-    completion_tokens = sum(c.completion_tokens for c in completions)
-    update: dict[str, object] = {
-        "usage": Usage(
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            total_tokens=prompt_tokens + completion_tokens,
-        )
-    }
+    usage = Usage.of(sum(c.prompt_tokens for c in completions), sum(c.completion_tokens for c in completions))
+    update: dict[str, object] = {"usage": usage}
     if include_candidates:
         ranked = sorted(outcome.candidates, key=lambda a: rank_key(a.checks), reverse=True)
         update["candidates"] = [Candidate(text=a.text, seed=a.seed, checks=a.checks) for a in ranked]

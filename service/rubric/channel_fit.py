@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from service.facts import Channel
+from service.facts_block import echoes_block
 from service.rubric import lexicon
 from service.rubric.base import Context, verdict
 from service.rubric.text import scan
@@ -24,15 +25,13 @@ BLOG_MIN_WORDS = 60
 # A quotation: text between quote marks (no nested quantifiers: an unclosed quote must not backtrack).
 QUOTE = re.compile(r"[\"“”]([^\"“”]{1,600})[\"“”]")
 QUOTE_MIN_WORDS = 4
-# Small models sometimes copy the prompt's delimited facts block into their answer.
-ECHOED_BLOCK = re.compile(r"</?incident_facts>")
 
 Check = Callable[[Context], str | None]  # returns the problem, or None when the form is right
 
 
 def check(ctx: Context) -> CriterionResult:
     """Passes when every form rule of the channel holds; the score is the share that hold."""
-    if ECHOED_BLOCK.search(ctx.draft.text):  # the prompt's data block copied out is not a message at all
+    if echoes_block(ctx.draft.text):
         return verdict(
             Criterion.channel_fit, False, 0.0, ["<incident_facts> ..."], "repeats the facts block instead of a message"
         )
