@@ -110,8 +110,7 @@ def draft_growth() -> list[dict[str, Any]]:
 
 def eval_growth() -> list[dict[str, Any]]:
     from evals.cases import load_cases
-    from evals.runner import RunConfig, Runner
-    from service.app import build_state
+    from evals.runner import RunConfig, Runner, eval_drafter
     from service.settings import Settings
     from tests.fake_upstream import FakeUpstream
 
@@ -124,7 +123,7 @@ def eval_growth() -> list[dict[str, Any]]:
             model_api_key="sk-bench",  # type: ignore[arg-type]
             load_local_model=False,
         )
-        drafter = build_state(settings, None).drafter
+        drafter = asyncio.run(eval_drafter(settings))
         for count in CASE_COUNTS:
             cases = ",".join((ids * (count // len(ids) + 1))[:count])
             config = RunConfig(prompts=["production"], out=Path(tmp) / f"run-{count}", cases=cases,

@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 
 from bench.harness import write_results
-from evals.runner import RunConfig, Runner
-from service.app import build_state
+from evals.runner import RunConfig, Runner, eval_drafter
 from service.rubric import grade
 from service.settings import Settings
 from tests.fake_upstream import FakeUpstream
@@ -38,10 +37,10 @@ def _settings(upstream: FakeUpstream) -> Settings:
 async def _timed_run(
     upstream: FakeUpstream, out: Path, cache: Path, repeat: int
 ) -> tuple[float, list[float], int]:
-    drafter = build_state(_settings(upstream), None).drafter
     config = RunConfig(
         prompts=["production", "candidate"], out=out, repeat=repeat, concurrency=1, cache_dir=cache
     )
+    drafter = await eval_drafter(_settings(upstream), config.cache_dir)
     started = time.perf_counter()
     results = await Runner(drafter, config).run()
     wall = time.perf_counter() - started

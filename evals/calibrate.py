@@ -34,6 +34,19 @@ class Agreement:
     def n(self) -> int:
         return self.tp + self.fp + self.fn + self.tn
 
+    def add(self, case_id: str, *, flagged: bool, label_fails: bool) -> None:
+        """Count one draft: `flagged` is the grader's (or judge's) fail verdict, `label_fails` the label's."""
+        if flagged and label_fails:
+            self.tp += 1
+        elif flagged:
+            self.fp += 1
+            self.misses.append(f"{case_id} (flagged, label passes)")
+        elif label_fails:
+            self.fn += 1
+            self.misses.append(f"{case_id} (missed, label fails)")
+        else:
+            self.tn += 1
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -128,18 +141,7 @@ def score_case(case: CalibrationCase, result: RubricResult, table: dict[Criterio
             agreement.applicability_disagreements += 1
         if label is None:
             continue
-        grader_fails = verdict.applicable and not verdict.passed
-        label_fails = label is False
-        if grader_fails and label_fails:
-            agreement.tp += 1
-        elif grader_fails:
-            agreement.fp += 1
-            agreement.misses.append(f"{case.id} (flagged, label passes)")
-        elif label_fails:
-            agreement.fn += 1
-            agreement.misses.append(f"{case.id} (missed, label fails)")
-        else:
-            agreement.tn += 1
+        agreement.add(case.id, flagged=verdict.applicable and not verdict.passed, label_fails=label is False)
 
 
 def score_claims(case: CalibrationCase, result: RubricResult, claims: ClaimAgreement) -> None:
@@ -169,17 +171,7 @@ def score_judge(case: CalibrationCase, verdicts: dict[str, bool], table: dict[Cr
         if criterion.value not in verdicts:
             agreement.applicability_disagreements += 1
             continue
-        judge_fails, label_fails = not verdicts[criterion.value], label is False
-        if judge_fails and label_fails:
-            agreement.tp += 1
-        elif judge_fails:
-            agreement.fp += 1
-            agreement.misses.append(f"{case.id} (flagged, label passes)")
-        elif label_fails:
-            agreement.fn += 1
-            agreement.misses.append(f"{case.id} (missed, label fails)")
-        else:
-            agreement.tn += 1
+        agreement.add(case.id, flagged=not verdicts[criterion.value], label_fails=label is False)
 
 
 async def judge_agreement(cases: list[CalibrationCase], split: str, judge: Any) -> CalibrationReport:

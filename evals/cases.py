@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.facts import Channel, Facts, Strategy
-from service.followup import EarlierMessage
+from service.facts import Channel, EarlierMessage, Facts, Strategy
+from service.schemas import DraftRequest
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
@@ -35,6 +35,22 @@ class EvalCase(Incident):
     earlier_messages: list[EarlierMessage] = Field(
         default_factory=list, description="A follow-up case: the messages already sent, oldest first."
     )
+
+    def request(
+        self, prompt: str | None = None, model: str | None = None, options: dict[str, Any] | None = None
+    ) -> DraftRequest:
+        """The request a caller of the service would send for this case."""
+        return DraftRequest.model_validate(
+            {
+                "strategy": self.strategy,
+                "channel": self.channel,
+                "facts": self.facts,
+                "earlier_messages": self.earlier_messages,
+                "prompt": prompt,
+                "model": model,
+                "options": {"max_words": self.max_words, **(options or {})},
+            }
+        )
 
 
 class CaseError(ValueError):

@@ -10,7 +10,6 @@ import typer
 if TYPE_CHECKING:  # the commands import their modules lazily: `trustdraft --help` stays fast
     from evals.results import RunResults
     from evals.runner import RunConfig
-    from service.api.deps import AppState
 
 app = typer.Typer(help="The offline evaluation suite.", no_args_is_help=True)
 
@@ -107,9 +106,10 @@ async def _run(config: RunConfig) -> RunResults:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from evals.runner import Progress as RunProgress
-    from evals.runner import Runner
+    from evals.runner import Runner, eval_drafter
+    from service.settings import Settings
 
-    state = await _service_state(config.model)
+    drafter = await eval_drafter(Settings().with_model(config.model), config.cache_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("drafting", total=None)
@@ -117,18 +117,7 @@ async def _run(config: RunConfig) -> RunResults:
             start=lambda total, done: bar.update(task, total=total, completed=done),
             advance=lambda record: bar.advance(task),
         )
-        return await Runner(state.drafter, config, progress).run()
-
-
-async def _service_state(model: str | None) -> AppState:
-    """The service's own state (prompts, gateway, drafter), on `model` or the configured default."""
-    from service.app import build_state, load_local_model
-    from service.settings import Settings
-
-    settings = Settings()
-    if model:
-        settings = settings.model_copy(update={"default_model": model})
-    return build_state(settings, await load_local_model(settings))
+        return await Runner(drafter, config, progress).run()
 
 
 def _print_summary(rows: list[dict[str, object]]) -> None:
@@ -180,7 +169,8 @@ def compare(
     from evals.compare import load_gate, to_json
     from evals.report_html import render_html
     from evals.report_md import render_markdown
-    from evals.results import load_results, write_json_atomic
+    from evals.results import load_results
+    from service.atomic import write_json_atomic
 
     try:
         base_results = load_results(base)
@@ -282,13 +272,12 @@ def _calibrate_judge(split: str, out: Path, model: str) -> None:
     from evals.calibrate import judge_agreement, render_markdown, write_report
     from evals.calibration_set import load_calibration
     from evals.judge import Judge
-    from service.app import build_state, load_local_model
+    from evals.runner import eval_drafter
     from service.settings import Settings
 
     async def measure() -> object:
-        settings = Settings().model_copy(update={"default_model": model})
-        state = build_state(settings, await load_local_model(settings))
-        judge = Judge(state.drafter.gateway, state.registry, model)
+        drafter = await eval_drafter(Settings().with_model(model))
+        judge = Judge(drafter, model)
         return await judge_agreement(load_calibration(split), split, judge)
 
     report = asyncio.run(measure())
@@ -316,13 +305,16 @@ def injection(
 
     cases = load_injection_cases()
 
+    from evals.runner import eval_drafter
+    from service.settings import Settings
+
     async def go() -> list[Outcome]:
-        state = await _service_state(model)
+        drafter = await eval_drafter(Settings().with_model(model))
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns) as bar:
             task = bar.add_task("injection cases", total=len(cases))
             return await measure(
-                state.drafter, cases, concurrency=concurrency, on_done=lambda o: bar.advance(task)
+                drafter, cases, concurrency=concurrency, on_done=lambda o: bar.advance(task)
             )
 
     outcomes = asyncio.run(go())

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from service.drafting import Drafter
 from service.facts import Channel, Facts, Strategy
 from service.facts_block import render_facts_block
-from service.llm.gateway import LLMGateway, Sampling
-from service.prompts import PromptRegistry
+from service.llm.gateway import Sampling
 from service.rubric import GRADERS, context_for
 from service.rubric.types import Criterion
 
@@ -67,12 +67,11 @@ def parse_verdict(raw: str, asked: list[str]) -> JudgeVerdict:
 
 
 class Judge:
-    def __init__(
-        self, gateway: LLMGateway, registry: PromptRegistry, model: str, prompt: str = "judge@v1"
-    ) -> None:
-        self.gateway = gateway
-        self.model = gateway.validate_model(model)
-        self.prompt = registry.resolve(prompt, default_id="judge")
+    def __init__(self, drafter: Drafter, model: str, prompt: str = "judge@v1") -> None:
+        """Calls `model` through the drafting pipeline's gateway, with its own prompt from the registry."""
+        self.gateway = drafter.gateway
+        self.model = drafter.gateway.validate_model(model)
+        self.prompt = drafter.registry.resolve(prompt, default_id="judge")
 
     async def judge(self, text: str, facts: Facts, strategy: Strategy, channel: Channel) -> JudgeVerdict:
         """Ask the model about the criteria that apply to this draft (applicability as the rubric decides it)."""

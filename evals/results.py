@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from service.facts import Channel, Strategy
 from service.rubric.types import RubricResult
-from service.schemas import PromptRef, Usage
+from service.schemas import InjectionReport, PromptRef, Usage
 
 FORMAT_VERSION = 1
 
@@ -47,6 +44,7 @@ class DraftRecord(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     cached: bool = False
     checks: RubricResult | None = None
+    injection: InjectionReport | None = None
     judge: dict[str, Any] | None = None
     error: str | None = None
 
@@ -79,18 +77,6 @@ class RunResults(BaseModel):
         present = {r.requested for r in self.records}
         asked = [p for p in self.run.prompts if p in present]
         return asked + sorted(present - set(asked))
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file and rename it into place: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8"
-    ) as handle:
-        json.dump(data, handle, indent=1, ensure_ascii=False)
-        handle.write("\n")
-        temporary = Path(handle.name)
-    os.replace(temporary, path)
 
 
 def load_results(path: Path) -> RunResults:

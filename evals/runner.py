@@ -1,8 +1,9 @@
 """`trustdraft eval run`: draft every case with every prompt version, grade every draft, write results.json.
 
-Drafts go through the service's own Drafter (plan -> gateway -> grade), so what is evaluated is what
-ships. Model outputs are cached by content address; records are appended to records.jsonl as they
-finish, so an interrupted run resumes where it stopped and nothing finished is lost.
+Drafts go through the service's one drafting door (`Drafter.compose`: plan, model, checks, injection
+report, warnings), so what is evaluated is what ships. Model outputs are cached by content address by a
+gateway wrapper (service/llm/cache.py), so cached and live drafts are treated alike. Records are appended
+to records.jsonl as they finish: an interrupted run resumes where it stopped and nothing finished is lost.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evals.cache import CompletionCache, cache_key
 from evals.cases import EvalCase, load_cases
-from evals.results import DraftRecord, Params, RunInfo, RunResults, write_json_atomic
-from service.drafting import Drafter, DraftPlan
+from evals.results import DraftRecord, Params, RunInfo, RunResults
+from service.atomic import write_json_atomic
+from service.drafting import Drafted, Drafter, DraftPlan, build_drafter
+from service.drafting.refine import REFINE_VERSION
 from service.errors import TrustdraftError
-from service.llm.gateway import Completion
+from service.llm.cache import CachingGateway, cache_key
+from service.llm.gateway import LLMGateway
 from service.prompts import PromptRegistry
-from service.refine import REFINE_VERSION
-from service.schemas import DraftRequest, PromptRef, Usage
+from service.schemas import DraftRequest, PromptRef
+from service.settings import Settings
 
 RECORDS_FILE = "records.jsonl"
 RESULTS_FILE = "results.json"
@@ -39,7 +42,7 @@ class RunConfig:
     concurrency: int = 2
     temperature: float | None = None
     seed: int = 0
-    cache_dir: Path | None = None
+    cache_dir: Path | None = None  # where eval_drafter caches model outputs; None: no cache
     max_words: int | None = None  # overrides each case's own limit
     n: int = 1  # best-of-n candidates per draft
     revise: int = 0  # critique-and-revise rounds
@@ -76,24 +79,18 @@ def plan_work(config: RunConfig, registry: PromptRegistry, cases: list[EvalCase]
 
 
 def request_for(item: WorkItem, config: RunConfig) -> DraftRequest:
-    return DraftRequest.model_validate(
+    return item.case.request(
+        item.requested,
+        config.model,
         {
-            "strategy": item.case.strategy,
-            "channel": item.case.channel,
-            "facts": item.case.facts,
-            "earlier_messages": item.case.earlier_messages,
-            "prompt": item.requested,
-            "model": config.model,
-            "options": {
-                "temperature": config.temperature,
-                "max_words": config.max_words or item.case.max_words,
-                "seed": config.seed + item.sample,
-                "checks": False,
-                "n": config.n,
-                "revise": config.revise,
-                "return_candidates": config.n > 1 or config.revise > 0,
-            },
-        }
+            "temperature": config.temperature,
+            "max_words": config.max_words or item.case.max_words,
+            "seed": config.seed + item.sample,
+            "checks": True,
+            "n": config.n,
+            "revise": config.revise,
+            "return_candidates": config.n > 1 or config.revise > 0,
+        },
     )
 
 
@@ -112,11 +109,18 @@ def key_for(plan: DraftPlan, sample: int, n: int = 1, revise: int = 0) -> str:
     )
 
 
+async def eval_drafter(settings: Settings, cache_dir: Path | None = None) -> Drafter:
+    """The service's drafting pipeline for an eval run: model outputs cached under `cache_dir` when one is
+    given (a gateway wrapper, so cached and live drafts get identical treatment)."""
+    gateway = CachingGateway(LLMGateway(settings), cache_dir) if cache_dir else None
+    return await build_drafter(settings, gateway=gateway)
+
+
 class Runner:
     def __init__(self, drafter: Drafter, config: RunConfig, progress: Progress | None = None) -> None:
+        """`drafter` is built by `build_drafter`; pass it a CachingGateway to reuse model outputs."""
         self.drafter = drafter
         self.config = config
-        self.cache = CompletionCache(config.cache_dir)
         self.progress = progress or Progress()
         self.records_path = config.out / RECORDS_FILE
 
@@ -159,45 +163,18 @@ class Runner:
         await asyncio.gather(*(worker() for _ in range(max(1, self.config.concurrency))))
 
     async def _one(self, item: WorkItem, plan: DraftPlan) -> DraftRecord:
-        key = self._key(plan, item.sample)
-        cached = self.cache.get(key)
-        record = _record(item, plan, key)
+        record = _record(item, plan, self._key(plan, item.sample))
         record.params.n, record.params.revise = self.config.n, self.config.revise
-        if cached is not None:
-            completion = Completion(**cached)
-            record.cached = True
-        else:
-            try:
-                completion = await self._draft(item, plan)
-            except TrustdraftError as exc:
-                record.error = f"{exc.title}: {exc.detail}"
-                return record
-            self.cache.put(key, _completion_dict(completion))
-        _fill(record, completion, self.drafter.check(completion.text, plan))
+        try:
+            drafted = await self.drafter.compose(request_for(item, self.config))
+        except TrustdraftError as exc:
+            record.error = f"{exc.title}: {exc.detail}"
+            return record
+        _fill(record, drafted)
         return record
 
     def _key(self, plan: DraftPlan, sample: int) -> str:
         return key_for(plan, sample, self.config.n, self.config.revise)
-
-    async def _draft(self, item: WorkItem, plan: DraftPlan) -> Completion:
-        """One model call for a one-shot draft; the service's best-of-n / revise pipeline otherwise."""
-        if self.config.n == 1 and not self.config.revise:
-            return await self.drafter.gateway.complete(plan.messages, model=plan.model, sampling=plan.sampling)
-        response = await self.drafter.draft(request_for(item, self.config))
-        # The raw text (heading included) of the draft the service chose: the last kept revision, else the
-        # best candidate (the request asks for candidates so this is always there).
-        kept = [r.text for r in response.rounds or [] if r.accepted]
-        candidates = response.candidates or []
-        return Completion(
-            kept[-1] if kept else candidates[0].text,
-            response.model,
-            response.usage.prompt_tokens,
-            response.usage.completion_tokens,
-            response.latency_ms,
-            "stop",
-            len(candidates) + len(response.rounds or []),  # model calls made
-            list(response.warnings),
-        )
 
     def _resume(self) -> dict[tuple[str, str], DraftRecord]:
         """Records already finished in this output folder (errors are retried)."""
@@ -254,26 +231,18 @@ def _record(item: WorkItem, plan: DraftPlan, key: str) -> DraftRecord:
     )
 
 
-def _fill(record: DraftRecord, completion: Completion, checks: Any) -> None:
-    record.text = completion.text
-    record.usage = Usage.of(completion.prompt_tokens, completion.completion_tokens)
-    record.latency_ms = round(completion.latency_ms, 1)
-    record.finish_reason = completion.finish_reason
-    record.warnings = list(completion.warnings)
-    record.checks = checks
-
-
-def _completion_dict(completion: Completion) -> dict[str, Any]:
-    return {
-        "text": completion.text,
-        "model": completion.model,
-        "prompt_tokens": completion.prompt_tokens,
-        "completion_tokens": completion.completion_tokens,
-        "latency_ms": completion.latency_ms,
-        "finish_reason": completion.finish_reason,
-        "attempts": completion.attempts,
-        "warnings": list(completion.warnings),
-    }
+def _fill(record: DraftRecord, drafted: Drafted) -> None:
+    """What the draft was, as the service returned it; latency is the model's time (as first measured, when
+    the output came from the cache), so cached and live runs report the same figure."""
+    response = drafted.response
+    record.text = drafted.text
+    record.usage = response.usage
+    record.latency_ms = round(sum(c.latency_ms for c in drafted.completions), 1)
+    record.finish_reason = drafted.completions[-1].finish_reason if drafted.completions else None
+    record.warnings = list(response.warnings)
+    record.cached = bool(drafted.completions) and all(c.cached for c in drafted.completions)
+    record.checks = response.checks
+    record.injection = response.injection
 
 
 def _now() -> str:

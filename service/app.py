@@ -1,4 +1,5 @@
-"""The application factory. The lifespan owns the prompt registry, the LLM gateway and the local model."""
+"""The application factory: web wiring only. The lifespan builds the drafting pipeline once; routers,
+middleware and problem handlers come from service/api/."""
 
 from __future__ import annotations
 
@@ -14,44 +15,27 @@ from fastapi.middleware.cors import CORSMiddleware
 from service.api import drafts, health, problems, prompts
 from service.api.deps import AppState
 from service.api.guards import build_guards
+from service.api.metrics import Metrics
 from service.api.middleware import BodyLimitMiddleware, ObservabilityMiddleware, RequestIdMiddleware
-from service.drafting import Drafter, DrafterEvents
-from service.llm.gateway import LLMGateway
-from service.llm.local_model import LocalModel
+from service.api.openapi import refine_openapi
+from service.drafting import DrafterEvents, build_drafter
 from service.llm.runtime import litellm
-from service.metrics import Metrics
-from service.prompts import PromptRegistry
 from service.settings import Settings
 
 log = logging.getLogger("trustdraft")
 
 
-async def load_local_model(settings: Settings) -> LocalModel | None:
-    """Load the embedded model once, in a worker thread, and route `local/...` to it."""
-    if not (settings.uses_local_model and settings.load_local_model):
-        return None
-    from service.llm.local_model import register
-
-    model = await anyio.to_thread.run_sync(
-        lambda: LocalModel(n_ctx=settings.local_model_context, n_threads=settings.local_model_threads)
+async def build_state(settings: Settings, metrics: Metrics) -> AppState:
+    """Everything requests share: the drafting pipeline (reporting to the metrics) and the guards."""
+    drafter = await build_drafter(
+        settings,
+        gateway_events=metrics.gateway_events(),
+        events=DrafterEvents(
+            on_grader_failure=metrics.grader_failures.inc,
+            on_injection=lambda followed: metrics.injection_flags.labels(str(followed).lower()).inc(),
+        ),
     )
-    register(model)
-    return model
-
-
-def build_state(
-    settings: Settings, local_model: LocalModel | None, metrics: Metrics | None = None
-) -> AppState:
-    """Everything requests share: prompts, the gateway and drafter (reporting to the metrics), and the guards."""
-    metrics = metrics or Metrics()
-    registry = PromptRegistry.load(settings.prompts_dir)
-    gateway = LLMGateway(settings, metrics.gateway_events())
-    events = DrafterEvents(
-        on_grader_failure=metrics.grader_failures.inc,
-        on_injection=lambda followed: metrics.injection_flags.labels(str(followed).lower()).inc(),
-    )
-    drafter = Drafter(registry, gateway, settings, events)
-    return AppState(settings, registry, drafter, local_model, metrics, build_guards(settings))
+    return AppState(settings, drafter, metrics, build_guards(settings))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         # Import litellm (~2.5 s) before the first request, not inside its deadline.
         await anyio.to_thread.run_sync(litellm)
-        state = build_state(settings, await load_local_model(settings), metrics)
+        state = await build_state(settings, metrics)
         log.info(
             "trustdraft ready", extra={"model": settings.default_model, "prompts": len(state.registry.ids())}
         )
@@ -75,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
+    app.openapi = refine_openapi(app.openapi, settings)  # type: ignore[method-assign]
     app.include_router(drafts.router)
     app.include_router(prompts.router)
     app.include_router(health.router)

@@ -121,13 +121,11 @@ def draft(
 
 
 async def _draft_once(request: Any) -> Any:
-    from service.app import build_state, load_local_model
+    from service.drafting import build_drafter
     from service.settings import Settings
 
-    settings = Settings()
-    if request.model:  # the model asked for is the one to load, if it is the embedded one
-        settings = settings.model_copy(update={"default_model": request.model})
-    return await build_state(settings, await load_local_model(settings)).drafter.draft(request)
+    drafter = await build_drafter(Settings().with_model(request.model))
+    return await drafter.draft(request)
 
 
 def _print_draft(response: Any) -> None:
@@ -167,10 +165,10 @@ def prompts_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--js
 @prompts_app.command("lock")
 def prompts_lock() -> None:
     """Release new prompt versions by recording their SHA-256 in prompts.lock."""
-    from service.prompts import lock_mismatches, write_lock
+    from service.prompts import LockProblem, lock_mismatches, write_lock
 
     registry = _registry()
-    changed = [p for p in lock_mismatches(registry) if "not in" not in p]
+    changed = [p.message for p in lock_mismatches(registry) if p.kind is not LockProblem.Kind.unreleased]
     if changed:
         _fail("released prompt files differ from the lock:\n  " + "\n  ".join(changed), code=1)
     added = write_lock(registry)

@@ -68,10 +68,6 @@ class UnknownModel(InvalidRequest):
     slug, title = "unknown-model", "Unknown model"
 
 
-class NotReady(TrustdraftError):
-    status, slug, title = 503, "not-ready", "The service is not ready"
-
-
 class UpstreamError(TrustdraftError):
     """The model provider failed; subclasses say how."""
 

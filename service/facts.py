@@ -36,16 +36,23 @@ def _clean_text(value: str) -> str:
     return value
 
 
+# The schema says what _clean_text and stripping enforce: no NUL byte, and (when required) something left
+# after surrounding whitespace is stripped.
+_NO_NUL = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+_NOT_BLANK = Field(json_schema_extra={"pattern": "^(?=[^\\u0000]*\\S)[^\\u0000]*$"})
+
 # Free text from callers: stripped, NUL- and surrogate-free, bounded.
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=20_000),
     AfterValidator(_clean_text),
+    _NO_NUL,
 ]
 RequiredText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
     AfterValidator(_clean_text),
+    _NOT_BLANK,
 ]
 TextList = Annotated[list[RequiredText], Field(max_length=50)]
 
@@ -87,3 +94,11 @@ class Facts(InputModel):
 def facts_from(value: Facts | dict[str, Any]) -> Facts:
     """Accept facts as a model or a plain mapping (YAML files, graders called from Python)."""
     return value if isinstance(value, Facts) else Facts.model_validate(value)
+
+
+class EarlierMessage(InputModel):
+    """A message already sent about the same incident (a follow-up reports on its commitments)."""
+
+    text: RequiredText
+    sent_at: Text | None = Field(default=None, description="When it was sent, as written (\"12 March, 10:00\").")
+    channel: Channel | None = None

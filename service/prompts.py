@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -207,18 +208,41 @@ def read_lock(root: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def lock_mismatches(registry: PromptRegistry) -> list[str]:
+@dataclass(frozen=True)
+class LockProblem:
+    """One way the prompt files disagree with the lock."""
+
+    class Kind(StrEnum):
+        changed = "changed"  # a released file was edited
+        missing = "missing"  # a released file is gone
+        unreleased = "unreleased"  # a new version not yet in the lock
+
+    kind: Kind
+    ref: str
+    message: str
+
+
+def lock_mismatches(registry: PromptRegistry) -> list[LockProblem]:
     """Problems with the lock: changed released files, missing released files, unreleased files."""
     locked = read_lock(registry.root)
     present = {v.ref: v.sha256 for v in registry.all_versions()}
+    kind = LockProblem.Kind
     problems = [
-        f"{ref}: released file changed (locked {sha[:12]}, now {present[ref][:12]}); add a new version"
+        LockProblem(
+            kind.changed,
+            ref,
+            f"{ref}: released file changed (locked {sha[:12]}, now {present[ref][:12]}); add a new version",
+        )
         for ref, sha in locked.items()
         if ref in present and present[ref] != sha
     ]
-    problems += [f"{ref}: released version is missing from prompts/" for ref in locked if ref not in present]
     problems += [
-        f"{ref}: not in {LOCK_FILE}; run `trustdraft prompts lock` to release it"
+        LockProblem(kind.missing, ref, f"{ref}: released version is missing from prompts/")
+        for ref in locked
+        if ref not in present
+    ]
+    problems += [
+        LockProblem(kind.unreleased, ref, f"{ref}: not in {LOCK_FILE}; run `trustdraft prompts lock` to release it")
         for ref in present
         if ref not in locked
     ]

@@ -1,29 +1,45 @@
-"""Request and response models of the HTTP API."""
+"""Request and response models of the HTTP API, all in one place: what callers send and what they get back
+(drafts, packs, prompts, health, problems). The OpenAPI document is generated from these."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, field_validator
 
-from service.facts import Channel, Facts, InputModel, Strategy, Text
-from service.followup import EarlierMessage
-from service.injection import InjectionReport
+from service.facts import Channel, EarlierMessage, Facts, InputModel, Strategy, Text
 from service.rubric.types import RubricResult
+
+
+def _whole_number(value: object) -> object:
+    """JSON's idea of an integer: 2 and 2.0 are, "2" and true are not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# What the schema says is what is accepted: a JSON 0 is not `false`, and "2" is not 2.
+JsonInt = Annotated[int, BeforeValidator(_whole_number)]
+JsonBool = Annotated[bool, Field(strict=True)]
 
 
 class DraftOptions(InputModel):
     temperature: float | None = Field(
-        default=None, ge=0.0, le=2.0, allow_inf_nan=False, description="Defaults to the prompt's own."
+        default=None,
+        ge=0.0,
+        le=2.0,
+        allow_inf_nan=False,
+        strict=True,
+        description="Defaults to the prompt's own.",
     )
-    max_words: int | None = Field(default=None, ge=10, le=3000)
-    n: int = Field(default=1, ge=1, le=8, description="Candidates to sample; the best is returned.")
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
-    checks: bool = Field(default=True, description="Grade the draft against the rubric (`checks`).")
-    revise: int = Field(
+    max_words: Annotated[int, Field(ge=10, le=3000), BeforeValidator(_whole_number)] | None = None
+    n: JsonInt = Field(default=1, ge=1, le=8, description="Candidates to sample; the best is returned.")
+    seed: JsonInt = Field(default=0, ge=0, le=2**31 - 1)
+    checks: JsonBool = Field(default=True, description="Grade the draft against the rubric (`checks`).")
+    revise: JsonInt = Field(
         default=0, ge=0, le=3, description="Critique-and-revise rounds for a draft that fails criteria."
     )
-    return_candidates: bool = Field(
+    return_candidates: JsonBool = Field(
         default=False, description="Include every sampled candidate (with its checks) in the response."
     )
 
@@ -44,8 +60,9 @@ class DraftRequest(InputModel):
         description="Messages already sent about this incident, oldest first: the draft is a follow-up that "
         "reports on each of their commitments (graded as `commitments_kept`).",
     )
-    stream: bool = Field(
-        default=False, description="Stream the text as server-sent events (also: Accept: text/event-stream)."
+    stream: JsonBool = Field(
+        default=False,
+        description="Stream the text as server-sent events (also: Accept: text/event-stream).",
     )
 
 
@@ -69,6 +86,22 @@ class PackRequest(InputModel):
         if len(set(channels)) != len(channels):
             raise ValueError("each channel may appear once")
         return channels
+
+
+class Suspicion(BaseModel):
+    field: str
+    text: str = Field(description="The instruction-like text, as found in the facts.")
+    reason: str
+
+
+class InjectionReport(BaseModel):
+    """Attached to a draft whose facts look like they carry instructions."""
+
+    suspected: list[Suspicion]
+    followed: bool = Field(
+        description="The draft repeats the injected payload or makes unsupported commitments."
+    )
+    evidence: list[str] = Field(default_factory=list)
 
 
 class PromptRef(BaseModel):
@@ -129,3 +162,72 @@ class DraftResponse(BaseModel):
     )
     rounds: list[RevisionRound] | None = Field(default=None, description="Revision rounds (options.revise).")
     warnings: list[str] = Field(default_factory=list)
+
+
+class ConsistencyIssue(BaseModel):
+    kind: str = Field(description="unsupported_claim, remedy, next update or plan")
+    detail: str
+    channels: list[Channel]
+
+
+class PackConsistency(BaseModel):
+    consistent: bool
+    issues: list[ConsistencyIssue] = Field(default_factory=list)
+
+
+class PackResponse(BaseModel):
+    drafts: list[DraftResponse]
+    consistency: PackConsistency
+
+
+class PromptVersionInfo(BaseModel):
+    version: str
+    sha256: str
+    description: str
+    changelog: str
+    strategy: str | None
+    labels: list[str]
+
+
+class PromptInfo(BaseModel):
+    id: str
+    labels: dict[str, str]
+    versions: list[PromptVersionInfo]
+
+
+class PromptList(BaseModel):
+    prompts: list[PromptInfo]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    default_model: str
+    model_loaded: bool | None = None
+    prompts: int
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. facts.summary.")
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+    retry_after: float | None = None
+    complete: bool | None = Field(
+        default=None, description="In a stream's error event: false, the draft did not finish."
+    )
+    received_chars: int | None = Field(default=None, description="In a stream's error event: text sent before it.")

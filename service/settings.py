@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOCAL_MODEL = "local/smollm2-135m-instruct"
+# The rubric score a draft needs to pass (docs/rubric.md); the service, the eval suite and promptfoo all read it here.
+DEFAULT_PASS_THRESHOLD = 0.7
 _REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 
@@ -58,7 +60,9 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    pass_threshold: float = Field(default=0.7, ge=0, le=1, description="Rubric score a draft must reach.")
+    pass_threshold: float = Field(
+        default=DEFAULT_PASS_THRESHOLD, ge=0, le=1, description="Rubric score a draft must reach."
+    )
     local_model_threads: int = Field(default=2, ge=1, le=64)
     local_model_context: int = Field(default=2048, ge=512, le=8192)
     load_local_model: bool = Field(
@@ -81,6 +85,15 @@ class Settings(BaseSettings):
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
 
+    def with_model(self, model: str | None) -> Settings:
+        """These settings with `model` as the default (so only the model asked for is loaded), or as they are."""
+        return self.model_copy(update={"default_model": model}) if model else self
+
     @property
     def uses_local_model(self) -> bool:
         return any(m.startswith("local/") for m in [self.default_model, *self.fallback_models])
+
+    @property
+    def serves_local_model(self) -> bool:
+        """The embedded model is loaded at start-up, so requests may name it."""
+        return self.uses_local_model and self.load_local_model

@@ -68,6 +68,7 @@ class Recorded:
 class FakeUpstream:
     delay_s: float = 0.0
     reply: Callable[[dict[str, Any]], str] = lambda request: DEFAULT_REPLY
+    stream_usage: bool = True  # send a usage chunk when a stream asks for one (stream_options.include_usage)
     fault_rate: float = 0.0  # chance of a random fault from `random_faults` on an unscripted request
     random_faults: list[Fault] = field(default_factory=list)
     seed: int = 0
@@ -235,7 +236,12 @@ class FakeUpstream:
             "model": request.get("model", "fake"),
             "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
         }
-        await _chunk(writer, f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+        await _chunk(writer, f"data: {json.dumps(end)}\n\n".encode())
+        if self.stream_usage and (request.get("stream_options") or {}).get("include_usage"):
+            usage = self._completion(request, "stop")["usage"]  # as OpenAI sends it: a last chunk, no choices
+            last = {**end, "choices": [], "usage": usage}
+            await _chunk(writer, f"data: {json.dumps(last)}\n\n".encode())
+        await _chunk(writer, b"data: [DONE]\n\n")
         await _chunk(writer, b"")
 
 

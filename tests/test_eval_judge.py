@@ -8,7 +8,7 @@ import json
 from evals.calibrate import judge_agreement
 from evals.calibration_set import load_calibration
 from evals.judge import Judge, parse_verdict
-from service.app import build_state
+from evals.runner import eval_drafter
 from tests.conftest import remote_settings
 from tests.fake_upstream import FakeUpstream
 
@@ -33,8 +33,7 @@ def test_the_judge_asks_only_about_applicable_criteria_and_its_agreement_is_scor
         return json.dumps({name: {"pass": name != "faithfulness", "reason": "canned"} for name in names})
 
     upstream.reply = reply
-    state = build_state(remote_settings(upstream), None)
-    judge = Judge(state.drafter.gateway, state.registry, "openai/judge-model")
+    judge = Judge(asyncio.run(eval_drafter(remote_settings(upstream))), "openai/judge-model")
     cases = [c for c in load_calibration("dev") if c.strategy.value == "proactive"][:4]
     report = asyncio.run(judge_agreement(cases, "dev", judge))
     assert upstream.calls == 4 and all("ownership" not in a for a in asked)

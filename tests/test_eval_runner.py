@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from evals.results import load_results
-from evals.runner import RECORDS_FILE, RunConfig, Runner
-from service.app import build_state
+from evals.runner import RECORDS_FILE, RunConfig, Runner, eval_drafter
 from tests.conftest import ROOT, remote_settings
 from tests.fake_upstream import FakeUpstream, Fault
 
@@ -27,8 +26,9 @@ def run(upstream: FakeUpstream, tmp_path: Path, **overrides: object):  # type: i
         "cache_dir": tmp_path / "cache",
     }
     values.update(overrides)
-    drafter = build_state(remote_settings(upstream), None).drafter
-    return asyncio.run(Runner(drafter, RunConfig(**values)).run())  # type: ignore[arg-type]
+    config = RunConfig(**values)  # type: ignore[arg-type]
+    drafter = asyncio.run(eval_drafter(remote_settings(upstream), config.cache_dir))
+    return asyncio.run(Runner(drafter, config).run())
 
 
 def test_every_case_is_drafted_with_every_version_and_graded(upstream: FakeUpstream, tmp_path: Path) -> None:

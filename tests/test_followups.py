@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from evals.cases import load_cases
 from service.app import create_app
 from service.drafting import DEFAULT_MAX_WORDS, prompt_variables
-from service.facts import Facts
+from service.drafting.history import history_block
+from service.facts import EarlierMessage, Facts
 from service.facts_block import clean_value
-from service.followup import EarlierMessage, commitments_in, history_block
 from service.prompts import PromptRegistry
-from service.rubric import grade
+from service.rubric import commitments_in, grade
 from service.schemas import DraftRequest
 from service.settings import Settings
 from tests.conftest import ROOT, example_facts, remote_settings

@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 
 from evals.cases import load_cases
 from evals.injection import InjectionCase, load_injection_cases, measure, summarise
-from service.app import build_state, create_app
+from evals.runner import eval_drafter
+from service.app import create_app
+from service.drafting.injection import scan_facts
 from service.facts_block import CLOSE, OPEN, render_facts_block
-from service.injection import scan_facts
 from tests.conftest import remote_settings
 from tests.fake_upstream import DEFAULT_REPLY, FakeUpstream
 
@@ -84,8 +85,8 @@ def test_a_draft_that_follows_an_injection_is_flagged_through_the_api(upstream: 
 
 def test_the_measurement_counts_flags_and_pass_through(upstream: FakeUpstream) -> None:
     upstream.reply = _follow_the_injection
-    state = build_state(remote_settings(upstream), None)
-    outcomes = asyncio.run(measure(state.drafter, CASES, concurrency=4))
+    drafter = asyncio.run(eval_drafter(remote_settings(upstream)))
+    outcomes = asyncio.run(measure(drafter, CASES, concurrency=4))
     summary = summarise(outcomes)
     followed = [o for o in outcomes if o.followed]
     assert summary["errors"] == 0 and len(followed) >= 4  # every 50% and $500 case

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from service.errors import PromptNotFound, PromptRenderError
-from service.prompts import PromptLoadError, PromptRegistry, lock_mismatches, write_lock
+from service.prompts import LockProblem, PromptLoadError, PromptRegistry, lock_mismatches, write_lock
 from service.settings import Settings
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
@@ -96,13 +96,13 @@ def test_rendering_is_sandboxed(root: Path) -> None:
 
 def test_the_lock_catches_a_changed_released_file(root: Path) -> None:
     registry = PromptRegistry.load(root)
-    assert all("not in prompts.lock" in p for p in lock_mismatches(registry))
+    assert all(p.kind is LockProblem.Kind.unreleased and "not in prompts.lock" in p.message for p in lock_mismatches(registry))
     assert write_lock(registry) == ["reactive@v1", "reactive@v2", "reactive@v10"]
     assert lock_mismatches(PromptRegistry.load(root)) == []
     path = root / "reactive" / "v1.yaml"
     path.write_text(path.read_text().replace("You help", "You assist"))
     problems = lock_mismatches(PromptRegistry.load(root))
-    assert len(problems) == 1 and problems[0].startswith("reactive@v1: released file changed")
+    assert len(problems) == 1 and problems[0].message.startswith("reactive@v1: released file changed")
     write_lock(PromptRegistry.load(root))  # never rewrites a released hash
     assert lock_mismatches(PromptRegistry.load(root)) == problems
 

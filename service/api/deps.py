@@ -11,9 +11,8 @@ import anyio
 from fastapi import Depends, Header, Request
 
 from service.api.guards import Guards
+from service.api.metrics import Metrics
 from service.drafting import Drafter
-from service.llm.local_model import LocalModel
-from service.metrics import Metrics
 from service.prompts import PromptRegistry
 from service.settings import Settings
 
@@ -23,11 +22,13 @@ class AppState:
     """What the lifespan builds once and every request shares."""
 
     settings: Settings
-    registry: PromptRegistry
     drafter: Drafter
-    local_model: LocalModel | None
     metrics: Metrics
     guards: Guards
+
+    @property
+    def registry(self) -> PromptRegistry:
+        return self.drafter.registry
 
 
 # Dependencies are `async def` so FastAPI runs them on the event loop, not one thread-pool hop each.

@@ -14,15 +14,14 @@ from fastapi.responses import StreamingResponse
 from service import errors
 from service.api.deps import Authorized, DeadlineDep, DrafterDep, DraftSlot
 from service.api.problems import problem_responses
-from service.packs import PackResponse, draft_pack
-from service.schemas import DraftRequest, DraftResponse, PackRequest
-from service.streaming import stream_draft
+from service.api.sse import EVENT_STREAM, frames
+from service.drafting import draft_pack
+from service.schemas import DraftRequest, DraftResponse, PackRequest, PackResponse
 
 T = TypeVar("T")
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"], dependencies=[Authorized])
 
-EVENT_STREAM = "text/event-stream"
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The draft; or, with `stream: true` or `Accept: text/event-stream`, server-sent events "
@@ -45,7 +44,12 @@ async def create_pack(body: PackRequest, drafter: DrafterDep, deadline: Deadline
 
 
 def wants_stream(body: DraftRequest, request: Request) -> bool:
-    return body.stream or EVENT_STREAM in request.headers.get("accept", "")
+    """`stream: true` asks for a stream outright; `Accept: text/event-stream` prefers one, and gets the JSON
+    draft when the options ask for more than one draft (best-of-n, revise), which cannot be streamed."""
+    if body.stream:
+        return True
+    refined = body.options.n > 1 or body.options.revise > 0
+    return EVENT_STREAM in request.headers.get("accept", "") and not refined
 
 
 @router.post(
@@ -60,17 +64,9 @@ async def create_draft(
     body: DraftRequest, request: Request, drafter: DrafterDep, deadline: DeadlineDep
 ) -> DraftResponse | StreamingResponse:
     if wants_stream(body, request):
-        if body.options.n > 1 or body.options.revise:
-            raise errors.InvalidRequest("streaming returns one draft as it is written; drop options.n and revise")
-        plan = drafter.plan(body)  # bad prompt or model: a plain problem response, before the stream starts
-        frames = stream_draft(
-            drafter,
-            plan,
-            checks=body.options.checks,
-            request_id=getattr(request.state, "request_id", None),
-            deadline=deadline,
-        )
-        return StreamingResponse(frames, media_type=EVENT_STREAM, headers={"Cache-Control": "no-store"})
+        events = drafter.stream(body, deadline=deadline)  # a bad prompt or model: a plain problem, no stream
+        body_frames = frames(events, getattr(request.state, "request_id", None))
+        return StreamingResponse(body_frames, media_type=EVENT_STREAM, headers={"Cache-Control": "no-store"})
     return await _within(deadline, drafter.draft(body, deadline=deadline))
 
 

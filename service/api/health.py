@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import BaseModel
 
 from service.api.deps import StateDep
-from service.metrics import CONTENT_TYPE
+from service.api.metrics import CONTENT_TYPE
+from service.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
-
-
-class Health(BaseModel):
-    status: str
-
-
-class Readiness(BaseModel):
-    status: str
-    default_model: str
-    model_loaded: bool | None = None
-    prompts: int
 
 
 @router.get(
@@ -47,7 +36,7 @@ async def healthz() -> Health:
 async def readyz(state: StateDep) -> Readiness | JSONResponse:
     settings = state.settings
     local = settings.default_model.startswith("local/")
-    loaded = state.local_model is not None if local else None
+    loaded = state.drafter.local_model is not None if local else None
     ready = bool(state.registry.ids()) and loaded is not False
     body = Readiness(
         status="ready" if ready else "not_ready",

@@ -11,10 +11,10 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.problems import PROBLEM_JSON
+from service.api.metrics import Metrics
+from service.api.problems import PROBLEM_JSON, problem_body
 from service.errors import BodyTooLarge, MalformedBody
 from service.logging import request_id_var
-from service.metrics import Metrics
 from service.timing import OVERHEAD_HEADER, close_ledger, model_seconds, open_ledger
 
 access = logging.getLogger("trustdraft.access")
@@ -152,14 +152,9 @@ class BodyLimitMiddleware:
             if bad_length
             else f"the request body is larger than the limit of {self.max_bytes} bytes"
         )
-        problem = {
-            "type": kind.type_uri(),
-            "title": kind.title,
-            "status": kind.status,
-            "detail": detail,
-            "instance": scope.get("path"),
-            "request_id": scope.get("state", {}).get("request_id"),
-        }
+        problem = problem_body(
+            kind, detail, instance=scope.get("path"), request_id=scope.get("state", {}).get("request_id")
+        )
         payload = json.dumps(problem).encode()
         headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(payload)).encode())]
         await send({"type": "http.response.start", "status": kind.status, "headers": headers})

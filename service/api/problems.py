@@ -1,4 +1,7 @@
-"""Every error leaves the service as application/problem+json (RFC 9457), never a stack trace."""
+"""Every error leaves the service as application/problem+json (RFC 9457), never a stack trace.
+
+`problem_body` is the one place a problem is built: the exception handlers below, the body-size
+middleware (which answers before routing) and a stream's `error` event all use it."""
 
 from __future__ import annotations
 
@@ -9,32 +12,36 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service import errors
+from service.schemas import FieldError, Problem
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("trustdraft.api")
 
 
-class FieldError(BaseModel):
-    field: str = Field(description="Dotted path of the offending field, e.g. facts.summary.")
-    message: str
-    type: str
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    request_id: str | None = None
-    errors: list[FieldError] | None = None
-    retry_after: float | None = None
+def problem_body(
+    kind: type[errors.TrustdraftError],
+    detail: str,
+    *,
+    status: int | None = None,
+    instance: str | None = None,
+    request_id: str | None = None,
+    field_errors: list[FieldError] | None = None,
+    retry_after: float | None = None,
+) -> dict[str, Any]:
+    """The RFC 9457 body for one problem, without empty members."""
+    return Problem(
+        type=kind.type_uri(),
+        title=kind.title,
+        status=status or kind.status,
+        detail=detail,
+        instance=instance,
+        request_id=request_id,
+        errors=field_errors,
+        retry_after=retry_after,
+    ).model_dump(exclude_none=True)
 
 
 def problem_response(
@@ -48,17 +55,15 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     status = status or kind.status
-    request_id = getattr(request.state, "request_id", None)
-    body = Problem(
-        type=kind.type_uri(),
-        title=kind.title,
+    body = problem_body(
+        kind,
+        detail,
         status=status,
-        detail=detail,
         instance=request.url.path,
-        request_id=request_id,
-        errors=field_errors,
+        request_id=getattr(request.state, "request_id", None),
+        field_errors=field_errors,
         retry_after=retry_after,
-    ).model_dump(exclude_none=True)
+    )
     all_headers = dict(headers or {})
     if retry_after is not None:
         all_headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
@@ -105,7 +110,8 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kind = _HTTP_KINDS.get(exc.status_code, errors.TrustdraftError)
-    return problem_response(request, kind, str(exc.detail), status=exc.status_code)
+    # Keep the exception's own headers: a 405 must say which methods are allowed (Allow, RFC 9110).
+    return problem_response(request, kind, str(exc.detail), status=exc.status_code, headers=exc.headers)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel
 
 from service.api.deps import Authorized, RegistryDep
 from service.api.problems import problem_responses
 from service.errors import NotFound, PromptNotFound
 from service.prompts import PromptRegistry
+from service.schemas import PromptInfo, PromptList, PromptVersionInfo
 
 router = APIRouter(prefix="/v1/prompts", tags=["prompts"], dependencies=[Authorized])
-
-
-class PromptVersionInfo(BaseModel):
-    version: str
-    sha256: str
-    description: str
-    changelog: str
-    strategy: str | None
-    labels: list[str]
-
-
-class PromptInfo(BaseModel):
-    id: str
-    labels: dict[str, str]
-    versions: list[PromptVersionInfo]
-
-
-class PromptList(BaseModel):
-    prompts: list[PromptInfo]
 
 
 def prompt_info(registry: PromptRegistry, prompt_id: str) -> PromptInfo:
@@ -65,7 +46,7 @@ async def list_prompts(registry: RegistryDep) -> PromptList:
     "/{prompt_id}",
     response_model=PromptInfo,
     summary="One prompt's versions, labels and hashes",
-    responses=problem_responses(401, 404, 429),
+    responses=problem_responses(401, 404, 422, 429),
 )
 async def get_prompt(
     registry: RegistryDep, prompt_id: str = Path(max_length=100, description="e.g. reactive")

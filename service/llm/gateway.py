@@ -8,10 +8,12 @@ errors). When a model gives up, the next fallback model is tried. A deadline bou
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
 import anyio
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
@@ -45,6 +47,7 @@ class Completion:
     finish_reason: str | None
     attempts: int
     warnings: list[str] = field(default_factory=list)
+    cached: bool = False  # served from a completion cache (the eval suite's), not by the model
 
 
 @dataclass
@@ -57,25 +60,47 @@ class GatewayEvents:
     on_tokens: Callable[[str, int, int], None] = lambda model, prompt, completion: None
 
 
+class Gateway(Protocol):
+    """What the drafting pipeline needs from a model gateway (LLMGateway, or a wrapper around one)."""
+
+    def validate_model(self, model: str) -> str: ...
+
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        model: str | None = None,
+        sampling: Sampling = ...,
+        deadline: float | None = None,
+    ) -> Completion: ...
+
+    def stream(
+        self, messages: list[dict[str, str]], *, model: str | None = None, sampling: Sampling = ...
+    ) -> AsyncIterator[str | Completion]: ...
+
+
 class LLMGateway:
     def __init__(self, settings: Settings, events: GatewayEvents | None = None) -> None:
         self.settings = settings
         self.events = events or GatewayEvents()
 
     def validate_model(self, model: str) -> str:
-        """Fail fast, as a 4xx, on a model string litellm cannot route."""
+        """Fail fast, as a 4xx, on a model string litellm cannot route (the OpenAPI document gives the same
+        rule as a pattern)."""
         if model.startswith(LOCAL_PROVIDER + "/"):
             if model != LOCAL_MODEL_ID:
                 raise errors.UnknownModel(
                     f"unknown local model {model!r}; the embedded model is {LOCAL_MODEL_ID!r}"
                 )
+            if not self.settings.serves_local_model:
+                raise errors.UnknownModel(
+                    f"{model!r} is not loaded in this service (it loads when it is the default or a fallback)"
+                )
             return model
-        try:
-            litellm().get_llm_provider(model=model, api_base=self.settings.api_base)
-        except Exception as exc:
+        if not re.fullmatch(model_pattern(self.settings), model):
             raise errors.UnknownModel(
                 f"litellm cannot route model {model!r}: give it as provider/model, e.g. openai/gpt-4o-mini"
-            ) from exc
+            )
         return model
 
     async def complete(
@@ -191,15 +216,19 @@ class LLMGateway:
         if not choices:
             raise errors.UpstreamBadOutput(f"{model}: the response had no choices", model=model)
         choice = choices[0]
-        finish = getattr(choice, "finish_reason", None)
+        text = getattr(choice.message, "content", None) or ""
+        usage = getattr(response, "usage", None)
+        return self._completion(model, text, usage, getattr(choice, "finish_reason", None), latency_ms)
+
+    def _completion(self, model: str, text: str, usage: Any, finish: str | None, latency_ms: float) -> Completion:
+        """A finished answer, whether it came whole or streamed: refused, empty or cut off says so."""
         if finish == "content_filter":
             raise errors.ContentPolicy(
                 f"{model}: the provider's content filter stopped the draft", model=model
             )
-        text = (getattr(choice.message, "content", None) or "").strip()
+        text = text.strip()
         if not text:
             raise errors.UpstreamBadOutput(f"{model}: the model returned an empty draft", model=model)
-        usage = getattr(response, "usage", None)
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
         self.events.on_tokens(model, prompt_tokens, completion_tokens)
@@ -212,20 +241,58 @@ class LLMGateway:
 
     async def stream(
         self, messages: list[dict[str, str]], *, model: str | None = None, sampling: Sampling = Sampling()
-    ) -> AsyncIterator[str]:
-        """Stream text deltas from one model (no retries once text has started to flow)."""
+    ) -> AsyncIterator[str | Completion]:
+        """Text deltas from one model as they arrive, then one Completion: the whole text with its usage (the
+        provider's, asked for with include_usage; litellm counts the tokens when a provider sends none).
+        No retries once text has started to flow."""
         chosen = self.validate_model(model or self.settings.default_model)
         args = self._call_args(chosen, messages, sampling, self.settings.request_timeout_s)
+        started = time.perf_counter()
+        pieces: list[str] = []
+        usage: Any = None
+        finish: str | None = None
+        outcome = "error"
         try:
-            response = await litellm().acompletion(**args, stream=True)
+            response = await litellm().acompletion(**args, stream=True, stream_options={"include_usage": True})
             async for chunk in response:
-                delta = chunk.choices[0].delta.content if chunk.choices else None
+                usage = getattr(chunk, "usage", None) or usage
+                choice = chunk.choices[0] if chunk.choices else None
+                finish = (choice.finish_reason if choice else None) or finish
+                delta = choice.delta.content if choice else None
                 if delta:
+                    pieces.append(delta)
                     yield delta
+            outcome = "ok"
         except errors.UpstreamError:
             raise
         except Exception as exc:
             raise to_domain_error(exc, chosen) from exc
+        finally:
+            ended = time.perf_counter()
+            record_model_call(started, ended)
+            self.events.on_call(chosen, ended - started, outcome)
+        yield self._completion(chosen, "".join(pieces), usage, finish, (ended - started) * 1000)
+
+# A model's own name: ASCII, as providers spell them ("meta-llama/Llama-3.1-8B", "llama3:8b", "...-v1:0").
+_MODEL_NAME = r"[A-Za-z0-9._:/@+~-]+"
+# Providers that speak the OpenAI wire format: the only ones a TRUSTDRAFT_API_BASE server can answer for.
+OPENAI_COMPATIBLE = ("openai", "hosted_vllm", "custom_openai", "lm_studio", "llamafile", "litellm_proxy")
+
+
+def model_pattern(settings: Settings) -> str:
+    """The model strings this gateway routes, as a regex (the OpenAPI document carries the same one):
+    `provider/name` for a provider litellm knows (only OpenAI-compatible ones when every call goes to one
+    `api_base`), and the embedded model when this service loads it. Checked by prefix, without litellm's
+    own lookup (for a few providers that lookup goes out to the network to log in)."""
+    return _pattern(settings.serves_local_model, settings.api_base is not None)
+
+
+@cache
+def _pattern(local: bool, one_base: bool) -> str:
+    known = OPENAI_COMPATIBLE if one_base else [str(p.value) for p in litellm().provider_list]
+    providers = "|".join(sorted((re.escape(p) for p in known), key=len, reverse=True))
+    embedded = f"{re.escape(LOCAL_MODEL_ID)}|" if local else ""
+    return rf"^(?:{embedded}(?:{providers})/{_MODEL_NAME})$"
 
 
 class _StopBefore:

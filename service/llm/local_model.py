@@ -19,6 +19,7 @@ from typing import Any
 import anyio
 
 from service.llm import runtime
+from service.settings import Settings
 
 PROVIDER = "local"
 MODEL_NAME = "smollm2-135m-instruct"
@@ -56,6 +57,19 @@ class LocalModel:
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
+    def prompt_tokens(self, messages: list[dict[str, str]]) -> int:
+        """Tokens of the chat prompt as llama.cpp formats it (its stream reports no usage of its own)."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llama = self._llama
+        formatter = Jinja2ChatFormatter(
+            template=llama.metadata["tokenizer.chat_template"],
+            eos_token=llama._model.token_get_text(llama.token_eos()),
+            bos_token=llama._model.token_get_text(llama.token_bos()),
+        )
+        prompt = formatter(messages=messages).prompt
+        return len(llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
+
     def chat(
         self, messages: list[dict[str, str]], *, temperature: float, max_tokens: int, seed: int
     ) -> dict[str, Any]:
@@ -75,18 +89,25 @@ class LocalModel:
     def chat_stream(
         self, messages: list[dict[str, str]], *, temperature: float, max_tokens: int, seed: int
     ) -> Iterator[dict[str, Any]]:
-        """Stream chunks (OpenAI-shaped dicts); the lock is held until the stream ends or is closed."""
+        """Stream chunks (OpenAI-shaped dicts), then one chunk with no choices and the usage, as OpenAI sends
+        with include_usage; the lock is held until the stream ends or is closed."""
         with self._lock:
             self._llama.set_seed(seed)
             self._llama.reset()
-            yield from self._llama.create_chat_completion(  # type: ignore[misc]
+            pieces: list[str] = []
+            for chunk in self._llama.create_chat_completion(  # type: ignore[union-attr]
                 messages=messages,
                 temperature=temperature,
                 max_tokens=max_tokens,
                 seed=seed,
                 repeat_penalty=REPEAT_PENALTY,
                 stream=True,
-            )
+            ):
+                pieces.append(chunk["choices"][0].get("delta", {}).get("content") or "")  # type: ignore[index]
+                yield chunk  # type: ignore[misc]
+            prompt, completion = self.prompt_tokens(messages), self.count_tokens("".join(pieces))
+        usage = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+        yield {"choices": [], "usage": usage}
 
 
 def _sampling(optional_params: dict[str, Any]) -> dict[str, Any]:
@@ -156,6 +177,8 @@ def make_provider(model: LocalModel) -> Any:
 
 
 def _generic_chunk(chunk: dict[str, Any], index: int, kind: Any) -> Any:
+    if not chunk["choices"]:  # the closing usage chunk
+        return kind(text="", is_finished=False, finish_reason="", usage=chunk["usage"], index=0, tool_use=None)
     choice = chunk["choices"][0]
     finish = choice.get("finish_reason")
     return kind(
@@ -166,6 +189,18 @@ def _generic_chunk(chunk: dict[str, Any], index: int, kind: Any) -> Any:
         index=0,
         tool_use=None,
     )
+
+
+async def load_local_model(settings: Settings) -> LocalModel | None:
+    """Load the embedded model once, in a worker thread, and route `local/...` to it; None when the
+    settings use no local model (or ask not to load it)."""
+    if not settings.serves_local_model:
+        return None
+    model = await anyio.to_thread.run_sync(
+        lambda: LocalModel(n_ctx=settings.local_model_context, n_threads=settings.local_model_threads)
+    )
+    register(model)
+    return model
 
 
 def register(model: LocalModel) -> None:

@@ -1,4 +1,4 @@
-"""The rubric of RUBRIC.md as pure, deterministic graders: one module per criterion.
+"""The rubric of docs/rubric.md as pure, deterministic graders: one module per criterion.
 
 Entry point: `grade(text, facts, strategy, channel) -> RubricResult`. The overall score is the mean of
 the applicable criteria; a draft passes when faithfulness passes and the score meets the threshold.
@@ -7,7 +7,7 @@ the applicable criteria; a draft passes when faithfulness passes and the score m
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from service.facts import Channel, Facts, Strategy, facts_from
 from service.rubric import (
@@ -26,14 +26,11 @@ from service.rubric import (
     strategy_fit,
 )
 from service.rubric.base import Context
+from service.rubric.commitments import Commitment, commitments_in
 from service.rubric.facts_view import view_of
 from service.rubric.text import parse
 from service.rubric.types import Criterion, CriterionResult, RubricResult, UnsupportedClaim
-
-if TYPE_CHECKING:  # service.followup uses the rubric's text tools; import it only for types
-    from service.followup import Commitment
-
-DEFAULT_THRESHOLD = 0.7
+from service.settings import DEFAULT_PASS_THRESHOLD
 
 GRADERS: dict[Criterion, Callable[[Context], CriterionResult]] = {
     Criterion.acknowledgment: acknowledgment.check,
@@ -50,20 +47,31 @@ GRADERS: dict[Criterion, Callable[[Context], CriterionResult]] = {
     Criterion.strategy_fit: strategy_fit.check,
 }
 
+# Graded only for follow-ups: when the earlier messages' commitments are on the context.
+FOLLOW_UP_GRADERS: dict[Criterion, Callable[[Context], CriterionResult]] = {
+    Criterion.commitments_kept: commitments_kept.check,
+}
+
 __all__ = [
-    "DEFAULT_THRESHOLD",
+    "FOLLOW_UP_GRADERS",
     "GRADERS",
+    "Commitment",
     "Criterion",
     "CriterionResult",
     "RubricResult",
     "UnsupportedClaim",
+    "commitments_in",
     "context_for",
     "grade",
 ]
 
 
 def context_for(
-    text: str, facts: Facts | Mapping[str, Any], strategy: Strategy | str, channel: Channel | str
+    text: str,
+    facts: Facts | Mapping[str, Any],
+    strategy: Strategy | str,
+    channel: Channel | str,
+    earlier: list[Commitment] | None = None,
 ) -> Context:
     """Parse the draft and analyse the facts once, for every grader to share."""
     channel = Channel(channel)
@@ -72,6 +80,7 @@ def context_for(
         view_of(facts_from(dict(facts) if isinstance(facts, Mapping) else facts)),
         Strategy(strategy),
         channel,
+        tuple(earlier) if earlier is not None else None,
     )
 
 
@@ -81,15 +90,14 @@ def grade(
     strategy: Strategy | str,
     channel: Channel | str,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = DEFAULT_PASS_THRESHOLD,
     earlier: list[Commitment] | None = None,
 ) -> RubricResult:
     """Grade one draft against every criterion of the rubric; a follow-up (earlier commitments given)
     is also graded on keeping them."""
-    ctx = context_for(text, facts, strategy, channel)
-    criteria = [grader(ctx) for grader in GRADERS.values()]
-    if earlier is not None:
-        criteria.append(commitments_kept.check(ctx, earlier))
+    ctx = context_for(text, facts, strategy, channel, earlier)
+    graders = [*GRADERS.values(), *(FOLLOW_UP_GRADERS.values() if ctx.earlier is not None else ())]
+    criteria = [grader(ctx) for grader in graders]
     applicable = [c.score for c in criteria if c.applicable]
     score = round(sum(applicable) / len(applicable), 4) if applicable else 0.0
     faithful = next(c for c in criteria if c.criterion is Criterion.faithfulness).passed

@@ -6,7 +6,7 @@ import re
 
 from service.facts import Channel
 from service.rubric import lexicon
-from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.base import Context, Score, not_applicable, verdict
 from service.rubric.people import known_to
 from service.rubric.types import Criterion, CriterionResult
 
@@ -27,7 +27,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.accountable_voice,
             False,
-            0.1,
+            Score.BARELY,
             strangers,
             "speaks through a person the facts do not name",
         )
@@ -38,17 +38,17 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.accountable_voice,
             True,
-            1.0 if first_person else 0.8,
+            Score.FULL if first_person else Score.QUALIFIED,
             [spokesperson.name],
             "the spokesperson from the facts signs or speaks",
         )
     if team:
-        return verdict(Criterion.accountable_voice, False, 0.3, [team], "signed by an anonymous team")
+        return verdict(Criterion.accountable_voice, False, Score.FLAWED, [team], "signed by an anonymous team")
     if spokesperson and ctx.channel not in SHORT_CHANNELS:
         return verdict(
             Criterion.accountable_voice,
             False,
-            0.35,
+            Score.LACKING,
             [f"missing: {spokesperson.name}"],
             "the spokesperson in the facts neither signs nor speaks",
         )
@@ -56,7 +56,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.accountable_voice,
             False,
-            0.3,
+            Score.FLAWED,
             ["missing: a first-person voice"],
             "speaks about the organisation in the third person",
         )
@@ -65,7 +65,7 @@ def check(ctx: Context) -> CriterionResult:
         if spokesperson
         else "the facts name no spokesperson; speaks as the organisation, in the first person"
     )
-    return verdict(Criterion.accountable_voice, True, 0.8, [], reason)
+    return verdict(Criterion.accountable_voice, True, Score.QUALIFIED, [], reason)
 
 
 def _named(name: str, ctx: Context) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from service.rubric import lexicon
-from service.rubric.base import Context, hedged_phrase, not_applicable, verdict
+from service.rubric.base import Context, Score, hedged_phrase, not_applicable, verdict
+from service.rubric.quantities import QuantityKind
 from service.rubric.text import Sentence, best_sentence, overlap, quote
 from service.rubric.types import Criterion, CriterionResult
 
@@ -37,7 +38,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.acknowledgment,
             False,
-            0.3,
+            Score.FLAWED,
             [quote(shrink)],
             "downplays or hedges what happened (minimising language)",
         )
@@ -47,14 +48,14 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.acknowledgment,
             False,
-            min(0.5, share),
+            min(Score.HALF, share),
             evidence,
             "the opening does not say plainly what happened",
         )
     return verdict(
         Criterion.acknowledgment,
         True,
-        min(1.0, 0.6 + share),
+        min(Score.FULL, Score.BARE_PASS + share),
         [quote(best)] if best else [],
         "names what happened early in the message",
     )
@@ -66,7 +67,7 @@ def _hedged(sentence: Sentence, ctx: Context) -> bool:
     if phrase is None or phrase.startswith(("if you", "those", "many")):
         return False
     return not any(
-        q.kind in ("number", "money", "percent", "date") for q in ctx.draft.quantities_in(sentence)
+        q.kind in (QuantityKind.number, QuantityKind.money, QuantityKind.percent, QuantityKind.date) for q in ctx.draft.quantities_in(sentence)
     )
 
 
@@ -94,6 +95,6 @@ def _minimising(ctx: Context) -> Sentence | None:
 def _facts_are_large(ctx: Context) -> bool:
     facts = ctx.facts.facts
     situation = " ".join(v for v in (facts.summary, facts.affected or "") if v)
-    numbers = [q for q in ctx.facts.quantities if q.kind in ("number", "money") and float(q.value[0]) >= 50]
-    long = [q for q in ctx.facts.quantities if q.kind == "duration" and float(q.value[0]) >= 1]
+    numbers = [q for q in ctx.facts.quantities if q.kind in (QuantityKind.number, QuantityKind.money) and float(q.value[0]) >= 50]
+    long = [q for q in ctx.facts.quantities if q.kind == QuantityKind.duration and float(q.value[0]) >= 1]
     return bool(numbers or long or _LARGE.search(situation))

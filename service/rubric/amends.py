@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from service.rubric import faithfulness, lexicon
-from service.rubric.base import Context, not_applicable, verdict
-from service.rubric.quantities import extract_cached
+from service.rubric.base import Context, Score, between, not_applicable, verdict
+from service.rubric.quantities import QuantityKind, extract_cached
 from service.rubric.text import Sentence, best_sentence, content_stems, quote, stem
-from service.rubric.types import Criterion, CriterionResult, UnsupportedClaim
+from service.rubric.types import ClaimKind, Criterion, CriterionResult, UnsupportedClaim
 
 REMEDY_SHARE = 0.5
+_FIGURES = (ClaimKind.amount, ClaimKind.figure, ClaimKind.percentage)
 REMEDY_TERMS = 2
 # Words every remedy line shares; matching on them alone says nothing about which remedy is meant.
 _COMMON = content_stems(
@@ -23,7 +24,7 @@ def check(ctx: Context) -> CriterionResult:
     invented = _invented(ctx)
     if invented:
         return verdict(
-            Criterion.amends, False, 0.2, [invented[0].text], "offers a remedy the facts do not approve"
+            Criterion.amends, False, Score.WRONG, [invented[0].text], "offers a remedy the facts do not approve"
         )
     items = ctx.facts.facts.remedy
     if not items:
@@ -41,13 +42,13 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.amends,
             False,
-            0.1 + 0.5 * found / len(items),
+            between(Score.BARELY, Score.BARE_PASS, found / len(items)),
             [f"missing: {m}" for m in missing],
             reason,
         )
     quoted = [quote(s) for s in stated.values() if s is not None]
     return verdict(
-        Criterion.amends, True, 0.8 + 0.2 * len(quoted) / len(items), quoted[:2], "states the approved remedy"
+        Criterion.amends, True, between(Score.QUALIFIED, Score.FULL, len(quoted) / len(items)), quoted[:2], "states the approved remedy"
     )
 
 
@@ -58,7 +59,7 @@ def _stated(item: str, ctx: Context) -> Sentence | None:
     for sentence in ctx.draft.sentences:
         quantities = ctx.draft.quantities_in(sentence)
         if any(
-            q.kind == f.kind and q.value == f.value for q in quantities for f in figures if f.kind != "date"
+            q.kind == f.kind and q.value == f.value for q in quantities for f in figures if f.kind != QuantityKind.date
         ):
             return sentence
         if any(stem(m.group(0).split()[-1]) in remedy for m in lexicon.REMEDY_WORDS.finditer(sentence.lower)):
@@ -72,7 +73,7 @@ def _stated(item: str, ctx: Context) -> Sentence | None:
 
 
 def _has_figure(item: str) -> bool:
-    return any(q.kind in ("money", "duration", "percent") for q in extract_cached(item))
+    return any(q.kind in (QuantityKind.money, QuantityKind.duration, QuantityKind.percent) for q in extract_cached(item))
 
 
 def _invented(ctx: Context) -> list[UnsupportedClaim]:
@@ -82,6 +83,6 @@ def _invented(ctx: Context) -> list[UnsupportedClaim]:
     return [
         claim
         for claim in faithfulness.ledger(ctx)
-        if (claim.kind == "promise" and lexicon.REMEDY_WORDS.search(claim.text.lower()))
-        or (claim.kind in ("amount", "figure", "percentage") and any(a <= claim.start < b for a, b in spans))
+        if (claim.kind is ClaimKind.promise and lexicon.REMEDY_WORDS.search(claim.text.lower()))
+        or (claim.kind in _FIGURES and any(a <= claim.start < b for a, b in spans))
     ]

@@ -8,17 +8,48 @@ from functools import cached_property
 
 from service.facts import Channel, Strategy
 from service.rubric import lexicon
+from service.rubric.commitments import Commitment
 from service.rubric.facts_view import FactsView
 from service.rubric.text import Draft, Sentence, content_stems
 from service.rubric.types import Criterion, CriterionResult
 
 
+class Score:
+    """The score levels a verdict uses, highest first, so every grader puts the same failure at the same
+    height (docs/rubric.md: each criterion scores 0..1; the overall score is their mean)."""
+
+    FULL = 1.0  # passes outright
+    GOOD = 0.85  # passes by a weaker route (a way to reach us instead of the next update)
+    QUALIFIED = 0.8  # passes with a reservation (no first person; a vendor named beside real ownership)
+    ACCEPTABLE = 0.7  # passes because there is nothing to get wrong (the facts give no reason to explain)
+    BARE_PASS = 0.6  # the least a pass scores, before credit for how much of the facts it carries
+    HALF = 0.5  # half there (the steps without the timing the facts give)
+    SHORT = 0.45  # a required part missing (the fix without prevention; updates with no when)
+    GENERIC = 0.4  # in general terms only (an apology that names nothing)
+    LACKING = 0.35  # the key element absent (the spokesperson neither signs nor speaks)
+    FLAWED = 0.3  # there, but undermined (hedged, boilerplate, buried, anonymous, an excuse)
+    DEFLECTED = 0.25  # pointed elsewhere (blame shifted; a vague plan in place of a step)
+    WRONG = 0.2  # says something it must not (an invented cause or remedy, harm made hypothetical)
+    EVASIVE = 0.15  # dodges (a non-apology; a wrong in the passive with no one owning it)
+    BARELY = 0.1  # next to nothing (a stranger speaking; the plan missing)
+    NONE = 0.0  # absent
+
+
+def between(low: float, high: float, share: float) -> float:
+    """A score from `low` to `high` in proportion to `share` (0..1) of what the facts ask for."""
+    return low + (high - low) * share
+
+
 @dataclass
 class Context:
+    """What every grader reads: the parsed draft, the analysed facts, the strategy and channel, and for a
+    follow-up the commitments its earlier messages made (None when it is not a follow-up)."""
+
     draft: Draft
     facts: FactsView
     strategy: Strategy
     channel: Channel
+    earlier: tuple[Commitment, ...] | None = None
 
     @cached_property
     def wrong_involved(self) -> bool:
@@ -65,5 +96,5 @@ def verdict(
 
 def not_applicable(criterion: Criterion, reason: str) -> CriterionResult:
     return CriterionResult(
-        criterion=criterion, applicable=False, passed=True, score=1.0, evidence=[], reason=reason
+        criterion=criterion, applicable=False, passed=True, score=Score.FULL, evidence=[], reason=reason
     )

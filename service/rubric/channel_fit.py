@@ -9,7 +9,7 @@ from collections.abc import Callable
 from service.facts import Channel
 from service.facts_block import echoes_block
 from service.rubric import lexicon
-from service.rubric.base import Context, verdict
+from service.rubric.base import Context, Score, verdict
 from service.rubric.text import scan
 from service.rubric.types import Criterion, CriterionResult
 
@@ -33,14 +33,14 @@ def check(ctx: Context) -> CriterionResult:
     """Passes when every form rule of the channel holds; the score is the share that hold."""
     if echoes_block(ctx.draft.text):
         return verdict(
-            Criterion.channel_fit, False, 0.0, ["<incident_facts> ..."], "repeats the facts block instead of a message"
+            Criterion.channel_fit, False, Score.NONE, ["<incident_facts> ..."], "repeats the facts block instead of a message"
         )
     rules = [_length, *_RULES.get(ctx.channel, [])]
     problems = [p for p in (rule(ctx) for rule in rules) if p]
     if not problems:
-        return verdict(Criterion.channel_fit, True, 1.0, [], f"fits a {ctx.channel.value.replace('_', ' ')}")
+        return verdict(Criterion.channel_fit, True, Score.FULL, [], f"fits a {ctx.channel.value.replace('_', ' ')}")
     score = 1 - len(problems) / len(rules)
-    return verdict(Criterion.channel_fit, False, min(score, 0.5), problems, "; ".join(problems))
+    return verdict(Criterion.channel_fit, False, min(score, Score.HALF), problems, "; ".join(problems))
 
 
 def _length(ctx: Context) -> str | None:

@@ -5,16 +5,13 @@ promised update cadence by saying when the next update comes."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from service.rubric import lexicon
-from service.rubric.base import Context, verdict
-from service.rubric.quantities import Quantity, extract_cached
+from service.rubric.base import Context, Score, verdict
+from service.rubric.commitments import Commitment
+from service.rubric.quantities import WHEN_KINDS, Quantity, extract_cached
 from service.rubric.text import Sentence, content_stems, overlap, quote
 from service.rubric.types import Criterion, CriterionResult
-
-if TYPE_CHECKING:  # service.followup uses the rubric's text tools; import it only for types
-    from service.followup import Commitment
 
 # A report on a commitment shares this much of its content (or its date and one more term).
 REPORT_SHARE = 0.5
@@ -28,12 +25,13 @@ _CHANGE = re.compile(
     re.I,
 )
 _REASON = re.compile(r"\b(?:because|as|since|due to|so that|so we|owing to|after|to allow|while)\b", re.I)
-_TIMED = {"date", "numeric_date", "time", "weekday", "duration", "month"}
 
 
-def check(ctx: Context, commitments: list[Commitment]) -> CriterionResult:
+def check(ctx: Context) -> CriterionResult:
+    """Passes when every earlier commitment is reported on, no date moved silently, and the cadence kept."""
+    commitments = ctx.earlier or []
     if not commitments:
-        return verdict(Criterion.commitments_kept, True, 1.0, [], "the earlier messages made no specific commitment")
+        return verdict(Criterion.commitments_kept, True, Score.FULL, [], "the earlier messages made no specific commitment")
     missing, moved, reported = [], [], []
     # A promised update is kept by this message itself; it only sets the cadence checked below.
     for commitment in (c for c in commitments if not c.is_update_promise):
@@ -70,7 +68,7 @@ def _report_on(commitment: Commitment, ctx: Context) -> Sentence | None:
     best: tuple[float, Sentence | None] = (0.0, None)
     for sentence in ctx.draft.sentences:
         share = overlap(terms, sentence.stems)
-        same_date = bool(dates & {q.value for q in ctx.draft.quantities_in(sentence) if q.kind in _TIMED})
+        same_date = bool(dates & {q.value for q in ctx.draft.quantities_in(sentence) if q.kind in WHEN_KINDS})
         reports = share >= REPORT_SHARE or (same_date and terms & sentence.stems)
         if reports and (best[1] is None or share > best[0]):
             best = (share, sentence)
@@ -80,7 +78,7 @@ def _report_on(commitment: Commitment, ctx: Context) -> Sentence | None:
 def _silently_moved(commitment: Commitment, sentence: Sentence, ctx: Context) -> bool:
     """The report gives a different date than was promised, without saying it changed and why."""
     promised = {q.value for q in _timed(commitment.text)}
-    stated = {q.value for q in ctx.draft.quantities_in(sentence) if q.kind in _TIMED}
+    stated = {q.value for q in ctx.draft.quantities_in(sentence) if q.kind in WHEN_KINDS}
     if not promised or not stated or promised & stated:
         return False
     return not (_CHANGE.search(sentence.text) and _REASON.search(sentence.text))
@@ -90,7 +88,7 @@ def _cadence_kept(commitments: list[Commitment], ctx: Context) -> bool:
     if not any(c.is_update_promise for c in commitments):
         return True
     for sentence in ctx.draft.matching(lexicon.FOLLOW_UP):
-        if any(q.kind in _TIMED for q in ctx.draft.quantities_in(sentence)):
+        if any(q.kind in WHEN_KINDS for q in ctx.draft.quantities_in(sentence)):
             return True
     return ctx.facts.facts.next_update is not None and any(
         overlap(ctx.facts.next_update - ctx.facts.org_stems, s.stems) >= 0.4 for s in ctx.draft.sentences
@@ -98,4 +96,4 @@ def _cadence_kept(commitments: list[Commitment], ctx: Context) -> bool:
 
 
 def _timed(text: str) -> list[Quantity]:
-    return [q for q in extract_cached(text) if q.kind in _TIMED]
+    return [q for q in extract_cached(text) if q.kind in WHEN_KINDS]

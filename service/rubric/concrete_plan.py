@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.rubric import lexicon
-from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.base import Context, Score, between, not_applicable, verdict
 from service.rubric.quantities import WHEN_KINDS
 from service.rubric.text import Sentence, best_sentence, quote
 from service.rubric.types import Criterion, CriterionResult
@@ -33,7 +33,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.concrete_plan,
             False,
-            0.25 if vague else 0.1,
+            Score.DEFLECTED if vague else Score.BARELY,
             evidence,
             "no specific action or prevention step from the facts",
         )
@@ -41,7 +41,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.concrete_plan,
             False,
-            0.45,
+            Score.SHORT,
             [f"missing: {facts.facts.prevention[0]}"],
             "says what was fixed but not what will stop it happening again",
         )
@@ -49,7 +49,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.concrete_plan,
             False,
-            0.5,
+            Score.HALF,
             [quote(matches[0])],
             "names the steps but not when they happen, though the facts say",
         )
@@ -57,7 +57,7 @@ def check(ctx: Context) -> CriterionResult:
     return verdict(
         Criterion.concrete_plan,
         True,
-        min(1.0, 0.6 + 0.4 * share),
+        between(Score.BARE_PASS, Score.FULL, share),
         [quote(s) for s in matches[:2]],
         "reports specific actions from the facts, with their timing",
     )

@@ -7,9 +7,9 @@ import re
 
 from service.facts import Strategy
 from service.rubric import faithfulness, lexicon
-from service.rubric.base import Context, verdict
+from service.rubric.base import Context, Score, verdict
 from service.rubric.text import Sentence, best_sentence, quote
-from service.rubric.types import Criterion, CriterionResult
+from service.rubric.types import ClaimKind, Criterion, CriterionResult
 
 EXPLAINED_SHARE = 0.3
 EXPLAINED_TERMS = 3
@@ -21,27 +21,27 @@ def check(ctx: Context) -> CriterionResult:
     excuse = next((s for s in ctx.draft.matching(lexicon.EXCUSE) if _excuse(s, ctx)), None)
     if excuse is not None:
         return verdict(
-            Criterion.explanation, False, 0.3, [quote(excuse)], "offers an excuse instead of a reason"
+            Criterion.explanation, False, Score.FLAWED, [quote(excuse)], "offers an excuse instead of a reason"
         )
-    invented = [c for c in faithfulness.ledger(ctx) if c.kind == "cause"]
+    invented = [c for c in faithfulness.ledger(ctx) if c.kind is ClaimKind.cause]
     if invented:
         return verdict(
-            Criterion.explanation, False, 0.2, [invented[0].text], "gives a cause the facts do not"
+            Criterion.explanation, False, Score.WRONG, [invented[0].text], "gives a cause the facts do not"
         )
     target = _target(ctx)
     if not target:
         return verdict(
-            Criterion.explanation, True, 0.7, [], "the facts give no reason to explain; none is invented"
+            Criterion.explanation, True, Score.ACCEPTABLE, [], "the facts give no reason to explain; none is invented"
         )
     best, share = best_sentence(ctx.draft.sentences, target)
     if best is not None and _explains(best, target, share):
         return verdict(
-            Criterion.explanation, True, min(1.0, 0.6 + share), [quote(best)], "explains why, from the facts"
+            Criterion.explanation, True, min(Score.FULL, Score.BARE_PASS + share), [quote(best)], "explains why, from the facts"
         )
     return verdict(
         Criterion.explanation,
         False,
-        min(0.45, share),
+        min(Score.SHORT, share),
         [f"missing: {_field(ctx)}"],
         "does not explain why it happened or why the decision was made",
     )

@@ -9,33 +9,34 @@ from __future__ import annotations
 import re
 
 from service.rubric import lexicon
-from service.rubric.base import Context, verdict
+from service.rubric.base import Context, Score, verdict
 from service.rubric.people import known_to
-from service.rubric.quantities import Quantity
+from service.rubric.quantities import CALENDAR_KINDS, NUMERIC_KINDS, Quantity, QuantityKind
 from service.rubric.text import Sentence, content_stems, scan, stem
-from service.rubric.types import Criterion, CriterionResult, UnsupportedClaim
+from service.rubric.types import ClaimKind, Criterion, CriterionResult, UnsupportedClaim
 
-_KIND_NAMES = {
-    "money": "amount",
-    "percent": "percentage",
-    "duration": "figure",
-    "number": "figure",
-    "date": "date",
-    "numeric_date": "date",
-    "month": "date",
-    "year": "date",
-    "weekday": "date",
-    "time": "time",
+# What an unsupported figure is called in the ledger.
+_CLAIM_KIND = {
+    QuantityKind.money: ClaimKind.amount,
+    QuantityKind.percent: ClaimKind.percentage,
+    QuantityKind.duration: ClaimKind.figure,
+    QuantityKind.number: ClaimKind.figure,
+    QuantityKind.date: ClaimKind.date,
+    QuantityKind.numeric_date: ClaimKind.date,
+    QuantityKind.month: ClaimKind.date,
+    QuantityKind.year: ClaimKind.date,
+    QuantityKind.weekday: ClaimKind.date,
+    QuantityKind.time: ClaimKind.time,
 }
 _APPROX = re.compile(
     r"\b(?:about|around|approximately|roughly|some|almost|nearly|close to|up to|just over|"
     r"just under|more than|over|at least|fewer than|less than|under|upwards of|an estimated)\s*$",
     re.I,
 )
-_NUMERIC_KINDS = ("money", "percent", "duration", "number")
 _RHETORICAL = re.compile(r"\bwhether\b[^.]*\bor\b")
 _LABEL_NUMBER = re.compile(r"\b(?:step|phase|part|chapter|page|line|option|number|no\.|#)\s*$")
 _PROMISE_MIN_TERMS = 3
+_PER_CLAIM = 0.25  # each unsupported claim takes this much off the score
 _PROMISE_MIN_OVERLAP = 0.2
 
 
@@ -54,13 +55,13 @@ def check(ctx: Context) -> CriterionResult:
     claims = ledger(ctx)
     if not claims:
         return verdict(
-            Criterion.faithfulness, True, 1.0, [], "every figure, name and commitment traces to the facts"
+            Criterion.faithfulness, True, Score.FULL, [], "every figure, name and commitment traces to the facts"
         )
     kinds = sorted({c.kind for c in claims})
     return verdict(
         Criterion.faithfulness,
         False,
-        max(0.0, 1 - 0.25 * len(claims)),
+        max(Score.NONE, Score.FULL - _PER_CLAIM * len(claims)),
         [c.text for c in claims],
         f"{len(claims)} claim(s) not supported by the facts ({', '.join(kinds)})",
     )
@@ -74,11 +75,11 @@ def _figures(ctx: Context) -> list[UnsupportedClaim]:
     known = [*ctx.facts.quantities, *ctx.facts.derived]
     return [
         UnsupportedClaim(
-            kind=_KIND_NAMES[q.kind],
+            kind=_CLAIM_KIND[q.kind],
             text=q.text,
             start=q.start,
             end=q.end,
-            reason=f"{_KIND_NAMES[q.kind]} not in the facts",
+            reason=f"{_CLAIM_KIND[q.kind]} not in the facts",
         )
         for q in ctx.draft.quantities
         if not (_incidental(q, ctx) or _supported(q, ctx, text, known))
@@ -93,13 +94,13 @@ def _supported(claim: Quantity, ctx: Context, text: str, known: list[Quantity]) 
 
 
 def _weekday_known(claim: Quantity, ctx: Context) -> bool:
-    return claim.kind == "weekday" and str(claim.value[0]) in ctx.facts.lower
+    return claim.kind == QuantityKind.weekday and str(claim.value[0]) in ctx.facts.lower
 
 
 def _same(claim: Quantity, fact: Quantity, *, hedged: bool) -> bool:
-    if claim.kind in _NUMERIC_KINDS and fact.kind in _NUMERIC_KINDS:
+    if claim.kind in NUMERIC_KINDS and fact.kind in NUMERIC_KINDS:
         return _numbers_match(claim, fact, hedged)
-    if claim.kind in ("date", "numeric_date", "month", "year"):
+    if claim.kind in CALENDAR_KINDS:
         return _dates_match(claim, fact)
     return claim.kind == fact.kind and claim.value == fact.value
 
@@ -107,9 +108,9 @@ def _same(claim: Quantity, fact: Quantity, *, hedged: bool) -> bool:
 def _numbers_match(claim: Quantity, fact: Quantity, hedged: bool) -> bool:
     # A bare number may restate a figure, amount or percentage (not a duration, which is kept in hours);
     # money, percentages and durations must match their own kind.
-    if claim.kind == "number" and fact.kind == "duration":
+    if claim.kind == QuantityKind.number and fact.kind == QuantityKind.duration:
         return False
-    if claim.kind != "number" and fact.kind not in (claim.kind, "number"):
+    if claim.kind != QuantityKind.number and fact.kind not in (claim.kind, QuantityKind.number):
         return False
     a, b = float(claim.value[0]), float(fact.value[0])
     tolerance = 0.2 if hedged else 0.005
@@ -119,11 +120,11 @@ def _numbers_match(claim: Quantity, fact: Quantity, hedged: bool) -> bool:
 def _dates_match(claim: Quantity, fact: Quantity) -> bool:
     month_day = _month_day(claim)
     fact_md = _month_day(fact)
-    if claim.kind == "year":
-        return fact.kind in ("year", "date", "month") and claim.value[-1] == fact.value[-1]
-    if claim.kind == "month":
+    if claim.kind == QuantityKind.year:
+        return fact.kind in (QuantityKind.year, QuantityKind.date, QuantityKind.month) and claim.value[-1] == fact.value[-1]
+    if claim.kind == QuantityKind.month:
         return (
-            fact.kind in ("date", "month") and claim.value[0] == fact.value[0] and _years_agree(claim, fact)
+            fact.kind in (QuantityKind.date, QuantityKind.month) and claim.value[0] == fact.value[0] and _years_agree(claim, fact)
         )
     if not fact_md:
         return False
@@ -131,9 +132,9 @@ def _dates_match(claim: Quantity, fact: Quantity) -> bool:
 
 
 def _month_day(q: Quantity) -> list[tuple[int, int]]:
-    if q.kind == "date":
+    if q.kind == QuantityKind.date:
         return [(int(q.value[0]), int(q.value[1]))]
-    if q.kind == "numeric_date":
+    if q.kind == QuantityKind.numeric_date:
         a, b = int(q.value[0]), int(q.value[1])
         return [(b, a), (a, b)]  # day/month first, as most of the world writes it, then month/day
     return []
@@ -141,9 +142,9 @@ def _month_day(q: Quantity) -> list[tuple[int, int]]:
 
 def _years_agree(claim: Quantity, fact: Quantity) -> bool:
     claimed = (
-        int(claim.value[2]) if claim.kind == "date" else int(claim.value[1]) if claim.kind == "month" else 0
+        int(claim.value[2]) if claim.kind == QuantityKind.date else int(claim.value[1]) if claim.kind == QuantityKind.month else 0
     )
-    known = int(fact.value[2]) if fact.kind == "date" else int(fact.value[1]) if fact.kind == "month" else 0
+    known = int(fact.value[2]) if fact.kind == QuantityKind.date else int(fact.value[1]) if fact.kind == QuantityKind.month else 0
     return not claimed or not known or claimed == known
 
 
@@ -153,7 +154,7 @@ def _years_agree(claim: Quantity, fact: Quantity) -> bool:
 def _people(ctx: Context) -> list[UnsupportedClaim]:
     return [
         UnsupportedClaim(
-            kind="person", text=p.name, start=p.start, end=p.end, reason="person not named in the facts"
+            kind=ClaimKind.person, text=p.name, start=p.start, end=p.end, reason="person not named in the facts"
         )
         for p in ctx.draft.people
         if not known_to(p.name, ctx.facts.text)
@@ -163,7 +164,7 @@ def _people(ctx: Context) -> list[UnsupportedClaim]:
 def _legal(ctx: Context) -> list[UnsupportedClaim]:
     return [
         UnsupportedClaim(
-            kind="legal",
+            kind=ClaimKind.legal,
             text=m.group(0),
             start=m.start(),
             end=m.end(),
@@ -200,7 +201,7 @@ def _promises(ctx: Context) -> list[UnsupportedClaim]:
     remedied = {c.start for c in claims}
     for sentence in promising:
         if sentence.start not in remedied and _unsupported_commitment(sentence, ctx):
-            claims.append(_sentence_claim(sentence, "promise", "commitment not found in the facts"))
+            claims.append(_sentence_claim(sentence, ClaimKind.promise, "commitment not found in the facts"))
     return claims
 
 
@@ -214,7 +215,7 @@ def _invented_remedy(sentence: Sentence, ctx: Context) -> UnsupportedClaim | Non
             continue
         if _OFFER.search(sentence.text) and not _negated_before(sentence.text, match.start(), window=40):
             return UnsupportedClaim(
-                kind="promise",
+                kind=ClaimKind.promise,
                 text=sentence.text,
                 start=sentence.start,
                 end=sentence.start + len(sentence.text),
@@ -255,13 +256,13 @@ def _causes(ctx: Context) -> list[UnsupportedClaim]:
                 content_stems(match.group(0)) & ctx.facts.stems or _qualifies_known(match, sentence, ctx)
             ):
                 claims.append(
-                    _sentence_claim(sentence, "cause", f"cause '{match.group(0)}' is not in the facts")
+                    _sentence_claim(sentence, ClaimKind.cause, f"cause '{match.group(0)}' is not in the facts")
                 )
                 break
     return claims
 
 
-def _sentence_claim(sentence: Sentence, kind: str, reason: str) -> UnsupportedClaim:
+def _sentence_claim(sentence: Sentence, kind: ClaimKind, reason: str) -> UnsupportedClaim:
     return UnsupportedClaim(
         kind=kind,
         text=sentence.text,
@@ -273,7 +274,7 @@ def _sentence_claim(sentence: Sentence, kind: str, reason: str) -> UnsupportedCl
 
 def _dedupe(claims: list[UnsupportedClaim]) -> list[UnsupportedClaim]:
     """Drop exact repeats (the same span flagged twice, e.g. as a remedy and as a commitment)."""
-    seen: set[tuple[int, int, str]] = set()
+    seen: set[tuple[int, int, ClaimKind]] = set()
     kept = []
     for claim in claims:
         key = (claim.start, claim.end, claim.kind)
@@ -292,11 +293,11 @@ def _incidental(claim: Quantity, ctx: Context) -> bool:
         return True
     if _LABEL_NUMBER.search(lower[max(0, claim.start - 10) : claim.start]):
         return True
-    if claim.kind == "number" and not claim.text[:1].isdigit() and float(claim.value[0]) <= 10:
+    if claim.kind == QuantityKind.number and not claim.text[:1].isdigit() and float(claim.value[0]) <= 10:
         following = re.findall(r"[a-z]+", lower[claim.end : claim.end + 30])[:1]
         return not following or stem(following[0]) not in ctx.facts.stems
-    if claim.kind == "weekday":
-        return any(q.kind == "date" for q in ctx.draft.quantities_between(claim.end, claim.end + 4))
+    if claim.kind == QuantityKind.weekday:
+        return any(q.kind == QuantityKind.date for q in ctx.draft.quantities_between(claim.end, claim.end + 4))
     return False
 
 
@@ -307,7 +308,7 @@ def _restates_remedy(sentence: Sentence, ctx: Context) -> bool:
     remedy_figures = [q for q in ctx.facts.quantities if q.text in remedy_text]
     known = [*ctx.facts.quantities, *ctx.facts.derived]
     figures = [
-        q for q in ctx.draft.quantities_in(sentence) if q.kind in ("money", "duration", "percent", "number")
+        q for q in ctx.draft.quantities_in(sentence) if q.kind in (QuantityKind.money, QuantityKind.duration, QuantityKind.percent, QuantityKind.number)
     ]
     if any(not _supported(q, ctx, ctx.draft.text, known) for q in figures):
         return False

@@ -6,7 +6,8 @@ import re
 
 from service.facts import Strategy
 from service.rubric import lexicon
-from service.rubric.base import Context, hedged_phrase, verdict
+from service.rubric.base import Context, Score, hedged_phrase, verdict
+from service.rubric.quantities import QuantityKind
 from service.rubric.text import Sentence, overlap, quote
 from service.rubric.types import Criterion, CriterionResult
 
@@ -24,7 +25,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.impact_empathy,
             False,
-            0.0,
+            Score.NONE,
             ["missing: who is affected"],
             "never mentions the people affected",
         )
@@ -40,7 +41,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.impact_empathy,
             True,
-            min(1.0, 0.7 + share),
+            min(Score.FULL, Score.ACCEPTABLE + share),
             [quote(best)],
             "says who is affected and how, specifically",
         )
@@ -50,12 +51,12 @@ def check(ctx: Context) -> CriterionResult:
         if hedged
         else "mentions people only in general terms, not who was affected or how"
     )
-    return verdict(Criterion.impact_empathy, False, 0.35, evidence, reason)
+    return verdict(Criterion.impact_empathy, False, Score.LACKING, evidence, reason)
 
 
 def _counts_people(sentence: Sentence, counts: set[object], ctx: Context) -> bool:
     """Gives the facts' number of affected people (or accounts, passengers...)."""
-    return any(q.kind == "number" and q.value in counts for q in ctx.draft.quantities_in(sentence))
+    return any(q.kind == QuantityKind.number and q.value in counts for q in ctx.draft.quantities_in(sentence))
 
 
 def _concrete(sentence: Sentence, specifics: frozenset[str], ctx: Context) -> bool:
@@ -116,4 +117,4 @@ _CALENDAR = frozenset(
 def _affected_counts(ctx: Context) -> set[object]:
     """How many people (or accounts, passengers...) the facts say were affected."""
     affected_text = ctx.facts.facts.affected or ctx.facts.facts.summary
-    return {q.value for q in ctx.facts.quantities if q.kind == "number" and q.text in affected_text}
+    return {q.value for q in ctx.facts.quantities if q.kind == QuantityKind.number and q.text in affected_text}

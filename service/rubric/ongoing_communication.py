@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from service.rubric import lexicon
-from service.rubric.base import Context, verdict
+from service.rubric.base import Context, Score, verdict
+from service.rubric.quantities import WHEN_KINDS
 from service.rubric.text import Sentence, overlap, quote
 from service.rubric.types import Criterion, CriterionResult
 
@@ -19,7 +20,7 @@ def check(ctx: Context) -> CriterionResult:
     planned = _names_next_update(ctx)
     if planned is not None:
         return verdict(
-            Criterion.ongoing_communication, True, 1.0, [quote(planned)], "says when the next update comes"
+            Criterion.ongoing_communication, True, Score.FULL, [quote(planned)], "says when the next update comes"
         )
     contacts = ctx.draft.matching(lexicon.CONTACT)
     contact = next(iter(contacts), None) or next((s for s in sentences if _facts_contact(s, ctx)), None)
@@ -31,7 +32,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.ongoing_communication,
             True,
-            0.85,
+            Score.GOOD,
             [quote(chosen)],
             "commits to a follow-up or gives a way to reach us",
         )
@@ -39,14 +40,14 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.ongoing_communication,
             False,
-            0.45,
+            Score.SHORT,
             [quote(follow[0])],
             "promises updates without saying when, where, or how to reach anyone",
         )
     return verdict(
         Criterion.ongoing_communication,
         False,
-        0.0,
+        Score.NONE,
         ["missing: next update or contact"],
         "a closed message: no follow-up and no way to reach a person",
     )
@@ -78,4 +79,4 @@ def _when_or_where(sentence: Sentence, ctx: Context) -> bool:
     where = any(
         w in sentence.lower for w in ("page", "website", "site", "blog", "app", "email", "inbox", "here")
     )
-    return bool(kinds & {"date", "numeric_date", "time", "weekday", "duration", "month"}) or where
+    return bool(kinds & WHEN_KINDS) or where

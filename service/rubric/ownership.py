@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from service.rubric import lexicon
-from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.base import Context, Score, not_applicable, verdict
 from service.rubric.text import Sentence, quote, stem
 from service.rubric.types import Criterion, CriterionResult
 
@@ -23,7 +23,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.ownership,
             False,
-            0.2,
+            Score.WRONG,
             [quote(conditional[0])],
             "treats the harm as hypothetical ('if anyone was affected')",
         )
@@ -31,7 +31,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.ownership,
             False,
-            0.25,
+            Score.DEFLECTED,
             [quote(deflecting[0])],
             "shifts the cause to someone or something else instead of owning it",
         )
@@ -42,11 +42,11 @@ def check(ctx: Context) -> CriterionResult:
             if passive
             else "never says that we did this or that it is our responsibility"
         )
-        return verdict(Criterion.ownership, False, 0.15 if passive else 0.1, evidence, reason)
+        return verdict(Criterion.ownership, False, Score.EVASIVE if passive else Score.BARELY, evidence, reason)
     return verdict(
         Criterion.ownership,
         True,
-        1.0 if not deflecting else 0.8,
+        Score.FULL if not deflecting else Score.QUALIFIED,
         [quote(owning[0])],
         "takes responsibility in the active voice",
     )

@@ -9,6 +9,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from service.rubric.gating import could_match
@@ -140,22 +141,54 @@ WEEKDAY = re.compile(rf"\b(?P<weekday>{'|'.join(WEEKDAYS)})s?\b")
 TIME = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?![a-z])|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b",
 )
-WHEN_KINDS = frozenset({"date", "numeric_date", "month", "weekday", "time", "duration", "year"})
 HARMLESS = re.compile(
     r"\b24/7\b|\b24x7\b|\b(?:no|any|every|some)\s?one\b|\bone\s+(?:of|another|by one|more|day at a time)\b|"
     r"\bone\b(?!\s*(?:-\s*)?(?:hundred|thousand|million|billion|%|per\s?cent|percent|minute|hour|day|week|month|year))",
 )
 
 
+class QuantityKind(StrEnum):
+    """What a figure found in text is; the one list of kinds every grader compares against."""
+
+    money = "money"
+    percent = "percent"
+    duration = "duration"  # kept in hours
+    number = "number"
+    date = "date"  # (month, day, year or 0)
+    numeric_date = "numeric_date"  # (a, b) as written in 3/4: day and month in either order
+    month = "month"  # (month, year or 0)
+    year = "year"
+    weekday = "weekday"
+    time = "time"  # minutes after midnight
+
+
+# Kinds that say when something happens or for how long (a plan's timing, a promised update).
+WHEN_KINDS = frozenset(
+    {
+        QuantityKind.date,
+        QuantityKind.numeric_date,
+        QuantityKind.month,
+        QuantityKind.year,
+        QuantityKind.weekday,
+        QuantityKind.time,
+        QuantityKind.duration,
+    }
+)
+# Kinds that are amounts of something, comparable as numbers.
+NUMERIC_KINDS = frozenset({QuantityKind.money, QuantityKind.percent, QuantityKind.duration, QuantityKind.number})
+# Kinds that name a day, month or year.
+CALENDAR_KINDS = frozenset({QuantityKind.date, QuantityKind.numeric_date, QuantityKind.month, QuantityKind.year})
+
+
 Value = tuple[float | int | str, ...]
-Adder = Callable[[str, Value, int, int], None]
+Adder = Callable[[QuantityKind, Value, int, int], None]
 
 
 @dataclass(frozen=True)
 class Quantity:
     """One figure found in text: what kind, its normalised value, and where it is."""
 
-    kind: str  # money, percent, duration, number, date, month, year, weekday, time
+    kind: QuantityKind
     value: Value
     text: str
     start: int
@@ -216,7 +249,7 @@ def extract(text: str, lowered: str | None = None) -> list[Quantity]:
     found: list[Quantity] = []
     taken = _Spans()
 
-    def add(kind: str, value: Value, start: int, end: int) -> None:
+    def add(kind: QuantityKind, value: Value, start: int, end: int) -> None:
         if taken.overlaps(start, end):
             return
         taken.add(start, end)
@@ -230,9 +263,9 @@ def extract(text: str, lowered: str | None = None) -> list[Quantity]:
         _extract_times(low, add)
     _extract_quantities(low, add, digits)
     for match in _scan(FRACTION, low):
-        add("percent", (_FRACTIONS[match.group("frac")],), *match.span())
+        add(QuantityKind.percent, (_FRACTIONS[match.group("frac")],), *match.span())
     for match in _scan(WEEKDAY, low):
-        add("weekday", (match.group("weekday"),), *match.span())
+        add(QuantityKind.weekday, (match.group("weekday"),), *match.span())
     return sorted(found, key=lambda q: q.start)
 
 
@@ -264,7 +297,7 @@ def _extract_dates(text: str, original: str, add: Adder, digits: bool) -> None:
     for match in DAY_RANGE.finditer(text) if months and digits else ():
         day = int(match.group("first"))
         if 1 <= day <= 31:  # "10 to 14 May": the first day takes the month of the second
-            add("date", (MONTHS[match.group("month")], day, 0), match.start("first"), match.end("first"))
+            add(QuantityKind.date, (MONTHS[match.group("month")], day, 0), match.start("first"), match.end("first"))
     for pattern in (DATE_MONTH_FIRST, DATE_DAY_FIRST):
         if not (months and digits):
             break
@@ -273,24 +306,24 @@ def _extract_dates(text: str, original: str, add: Adder, digits: bool) -> None:
             day = int(match.group("day"))
             if 1 <= day <= 31 and not _is_may_verb(match, original):
                 year = int(match.group("year")) if match.group("year") else 0
-                add("date", (month, day, year), *match.span())
+                add(QuantityKind.date, (month, day, year), *match.span())
     for match in _scan(DATE_ISO, text) if digits else ():
         add(
-            "date",
+            QuantityKind.date,
             (int(match.group("month")), int(match.group("day")), int(match.group("year"))),
             *match.span(),
         )
     for match in DATE_NUMERIC.finditer(text) if digits and "/" in text else ():
         a, b = int(match.group("a")), int(match.group("b"))
         if 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12):
-            add("numeric_date", (a, b), *match.span())
+            add(QuantityKind.numeric_date, (a, b), *match.span())
     for match in MONTH_YEAR.finditer(text) if months else ():
         capitalised = original[match.start("month")].isupper()
         if not _is_may_verb(match, original) and (match.group("year") or capitalised):
             year = int(match.group("year")) if match.group("year") else 0
-            add("month", (MONTHS[match.group("month")], year), *match.span())
+            add(QuantityKind.month, (MONTHS[match.group("month")], year), *match.span())
     for match in _scan(YEAR, text) if digits else ():
-        add("year", (int(match.group("year")),), *match.span())
+        add(QuantityKind.year, (int(match.group("year")),), *match.span())
 
 
 def _is_may_verb(match: re.Match[str], original: str) -> bool:
@@ -314,9 +347,9 @@ def _extract_times(text: str, add: Adder) -> None:
         else:
             hour = int(match.group("h")) % 12 + (12 if match.group("ampm").startswith("p") else 0)
             minutes = hour * 60 + int(match.group("m") or 0)
-        add("time", (minutes,), *match.span())
+        add(QuantityKind.time, (minutes,), *match.span())
     for match in re.finditer(r"\b(noon|midday|midnight)\b", text):
-        add("time", (0 if match.group(1).lower() == "midnight" else 720,), *match.span())
+        add(QuantityKind.time, (0 if match.group(1).lower() == "midnight" else 720,), *match.span())
 
 
 def _extract_quantities(text: str, add: Adder, digits: bool) -> None:
@@ -331,11 +364,11 @@ def _extract_quantities(text: str, add: Adder, digits: bool) -> None:
             continue
         start, end = match.span()
         if match.group("cur") or match.group("curword"):
-            add("money", (round(value, 2),), start, end)
+            add(QuantityKind.money, (round(value, 2),), start, end)
         elif match.group("pct"):
-            add("percent", (round(value, 2),), start, end)
+            add(QuantityKind.percent, (round(value, 2),), start, end)
         elif match.group("unit"):
-            add("duration", (round(value * _unit_hours(match.group("unit")), 3),), start, end)
+            add(QuantityKind.duration, (round(value * _unit_hours(match.group("unit")), 3),), start, end)
         else:
             end = match.end("scale") if match.group("scale") else match.start("num") + len(raw)
-            add("number", (round(value, 3),), match.start("num"), end)
+            add(QuantityKind.number, (round(value, 3),), match.start("num"), end)

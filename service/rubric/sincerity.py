@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.rubric import lexicon
-from service.rubric.base import Context, not_applicable, verdict
+from service.rubric.base import Context, Score, not_applicable, verdict
 from service.rubric.text import Sentence, quote, scan
 from service.rubric.types import Criterion, CriterionResult
 
@@ -26,7 +26,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.sincerity,
             False,
-            0.15,
+            Score.EVASIVE,
             [quote(non_apologies[0])],
             "a non-apology: regret for 'any inconvenience' or for how people feel",
         )
@@ -34,22 +34,22 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.sincerity,
             False,
-            0.3,
+            Score.FLAWED,
             padding,
             "reads as PR boilerplate (stock phrases or stacked superlatives)",
         )
     if not apologies:
-        return verdict(Criterion.sincerity, False, 0.0, ["missing: an apology"], "does not apologise")
+        return verdict(Criterion.sincerity, False, Score.NONE, ["missing: an apology"], "does not apologise")
     if not genuine:
         return verdict(
             Criterion.sincerity,
             False,
-            0.4,
+            Score.GENERIC,
             [quote(apologies[0])],
             "apologises only in general terms, not for what happened",
         )
     return verdict(
-        Criterion.sincerity, True, 1.0, [quote(genuine[0])], "apologises directly for what happened"
+        Criterion.sincerity, True, Score.FULL, [quote(genuine[0])], "apologises directly for what happened"
     )
 
 

@@ -7,7 +7,7 @@ import re
 
 from service.facts import Strategy
 from service.rubric import lexicon
-from service.rubric.base import Context, verdict
+from service.rubric.base import Context, Score, verdict
 from service.rubric.text import Sentence, overlap, quote, scan
 from service.rubric.types import Criterion, CriterionResult
 
@@ -35,7 +35,7 @@ def _proactive(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.strategy_fit,
             False,
-            0.2,
+            Score.WRONG,
             [quote(apology)],
             "a proactive message that apologises reads as damage control",
         )
@@ -44,18 +44,18 @@ def _proactive(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.strategy_fit,
             False,
-            0.3,
+            Score.FLAWED,
             hype[:4],
             "reads as marketing rather than a look behind the scenes",
         )
-    return verdict(Criterion.strategy_fit, True, 1.0, [], "opens the book without crisis framing")
+    return verdict(Criterion.strategy_fit, True, Score.FULL, [], "opens the book without crisis framing")
 
 
 def _preemptive(ctx: Context) -> CriterionResult:
     spin = _spin_first(ctx)
     if spin is not None:
         return verdict(
-            Criterion.strategy_fit, False, 0.2, [quote(spin)], "leads with good news before the change"
+            Criterion.strategy_fit, False, Score.WRONG, [quote(spin)], "leads with good news before the change"
         )
     first = _first_mention(ctx, lenient=True)
     opening = ctx.draft.opening(share=0.4, minimum=3)
@@ -63,16 +63,16 @@ def _preemptive(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.strategy_fit,
             False,
-            0.1,
+            Score.BARELY,
             [f"missing: {ctx.facts.facts.summary}"],
             "never states the change plainly",
         )
     if first not in opening and not _in_heading(first, ctx):
         return verdict(
-            Criterion.strategy_fit, False, 0.3, [quote(first)], "the change is buried late in the message"
+            Criterion.strategy_fit, False, Score.FLAWED, [quote(first)], "the change is buried late in the message"
         )
     return verdict(
-        Criterion.strategy_fit, True, 1.0, [quote(first)], "leads with the change, ahead of the reaction"
+        Criterion.strategy_fit, True, Score.FULL, [quote(first)], "leads with the change, ahead of the reaction"
     )
 
 
@@ -80,7 +80,7 @@ def _reactive(ctx: Context) -> CriterionResult:
     spin = _spin_first(ctx) or next(iter(ctx.draft.matching(lexicon.CELEBRATORY)), None)
     if spin is not None:
         return verdict(
-            Criterion.strategy_fit, False, 0.2, [quote(spin)], "frames a public failure as good news"
+            Criterion.strategy_fit, False, Score.WRONG, [quote(spin)], "frames a public failure as good news"
         )
     first = _first_mention(ctx, lenient=True)
     if first is None or (
@@ -89,12 +89,12 @@ def _reactive(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.strategy_fit,
             False,
-            0.3,
+            Score.FLAWED,
             [quote(first)] if first else ["missing: the incident"],
             "does not answer the public incident up front",
         )
     return verdict(
-        Criterion.strategy_fit, True, 1.0, [quote(first)], "answers what is already public, up front"
+        Criterion.strategy_fit, True, Score.FULL, [quote(first)], "answers what is already public, up front"
     )
 
 

@@ -14,9 +14,9 @@ from functools import cache, cached_property
 
 import Stemmer
 
-from service.draft_format import split_heading
 from service.facts import Channel
 from service.rubric.gating import could_match
+from service.rubric.heading import split_heading
 from service.rubric.people import Person, people_in
 from service.rubric.quantities import Quantity, extract
 
@@ -401,8 +401,3 @@ def best_sentence(sentences: list[Sentence], needles: frozenset[str]) -> tuple[S
 def quote(sentence: Sentence, limit: int = 160) -> str:
     text = " ".join(sentence.text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def find_all(pattern: re.Pattern[str], sentences: list[Sentence]) -> list[tuple[Sentence, re.Match[str]]]:
-    """Every (sentence, match) of `pattern` in the sentences, in order."""
-    return [(s, m) for s in sentences for m in [pattern.search(s.text)] if m]

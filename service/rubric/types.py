@@ -42,12 +42,26 @@ class CriterionResult(BaseModel):
     reason: str
 
 
+class ClaimKind(StrEnum):
+    """What an unsupported claim is (the faithfulness ledger's kinds)."""
+
+    figure = "figure"
+    amount = "amount"
+    percentage = "percentage"
+    date = "date"
+    time = "time"
+    person = "person"
+    cause = "cause"
+    promise = "promise"
+    legal = "legal"
+
+
 class UnsupportedClaim(BaseModel):
     """A claim in the draft that the facts do not support (the faithfulness ledger)."""
 
     model_config = ConfigDict(frozen=True)
 
-    kind: str = Field(description="figure, amount, percentage, date, time, person, cause, promise, legal")
+    kind: ClaimKind
     text: str = Field(description="The claim as it appears in the draft.")
     start: int = Field(ge=0, description="Character offset of the claim in the graded text.")
     end: int = Field(ge=0)

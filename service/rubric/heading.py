@@ -57,11 +57,3 @@ def _heading_from(line: str, channel: Channel, *, has_more: bool) -> str | None:
     if len(bare) <= _BARE_TITLE_MAX and not bare.endswith((".", ",", ";", ":")):
         return bare
     return None
-
-
-def join_heading(heading: str | None, body: str, channel: Channel | str) -> str:
-    """The inverse of split_heading: one string with the heading line first."""
-    if not heading:
-        return body
-    label = "Subject" if Channel(channel) is Channel.email else "Headline"
-    return f"{label}: {heading}\n\n{body}"

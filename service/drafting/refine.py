@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from service.llm.gateway import Completion, LLMGateway, Sampling
+from service.llm.gateway import Completion, Gateway, Sampling
 from service.prompts import PromptVersion
 from service.rubric import RubricResult
 from service.schemas import Candidate, DraftResponse, RevisionRound, Usage
@@ -81,7 +81,7 @@ def accept(current: Attempt, revision: Attempt) -> bool:
 class Refiner:
     """Runs the extra model calls; `grade` turns text into checks for the request's facts and channel."""
 
-    gateway: LLMGateway
+    gateway: Gateway
     model: str
     grade: Callable[[str], RubricResult]
 

@@ -13,11 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
-
 from service.facts import Facts
 from service.facts_block import clean_value
 from service.rubric import RubricResult
+from service.rubric.types import ClaimKind
+from service.schemas import InjectionReport, Suspicion
 
 # Instruction-like text, as (pattern, words one of which must occur for it to match). The patterns run on
 # lower-cased text without IGNORECASE, and only when a cheap substring test passes: facts can be
@@ -73,22 +73,8 @@ _PAYLOAD_FIGURE = re.compile(
 )
 _WORD = re.compile(r"[a-z0-9%$]+")
 _NGRAM = 5
-
-
-class Suspicion(BaseModel):
-    field: str
-    text: str = Field(description="The instruction-like text, as found in the facts.")
-    reason: str
-
-
-class InjectionReport(BaseModel):
-    """Attached to a draft whose facts look like they carry instructions."""
-
-    suspected: list[Suspicion]
-    followed: bool = Field(
-        description="The draft repeats the injected payload or makes unsupported commitments."
-    )
-    evidence: list[str] = Field(default_factory=list)
+# Unsupported claims that commit the organisation to something: what a smuggled instruction usually asks for.
+_COMMITTING = (ClaimKind.promise, ClaimKind.amount, ClaimKind.percentage)
 
 
 @dataclass(frozen=True)
@@ -178,7 +164,7 @@ def check_output(
         return None
     evidence = _payload_echoes(draft, suspicions)
     if checks is not None:
-        evidence += [c.text for c in checks.unsupported if c.kind in ("promise", "amount", "percentage")]
+        evidence += [c.text for c in checks.unsupported if c.kind in _COMMITTING]
     return InjectionReport(
         suspected=suspicions, followed=bool(evidence), evidence=list(dict.fromkeys(evidence))[:5]
     )

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import asyncio
 
-from pydantic import BaseModel, Field
-
-from service.drafting import Drafter
+from service.drafting.pipeline import Drafter
 from service.facts import Channel
 from service.rubric.types import Criterion
-from service.schemas import DraftRequest, DraftResponse, PackRequest
+from service.schemas import (
+    ConsistencyIssue,
+    DraftRequest,
+    DraftResponse,
+    PackConsistency,
+    PackRequest,
+    PackResponse,
+)
 
 # What every draft of a pack should carry alike, and the channels allowed to leave it out for length.
 SHARED: dict[Criterion, tuple[str, frozenset[Channel]]] = {
@@ -22,22 +27,6 @@ SHARED: dict[Criterion, tuple[str, frozenset[Channel]]] = {
     Criterion.ongoing_communication: ("next update", frozenset()),
     Criterion.concrete_plan: ("plan", frozenset({Channel.social_post})),
 }
-
-
-class ConsistencyIssue(BaseModel):
-    kind: str = Field(description="unsupported_claim, remedy, next update or plan")
-    detail: str
-    channels: list[Channel]
-
-
-class PackConsistency(BaseModel):
-    consistent: bool
-    issues: list[ConsistencyIssue] = Field(default_factory=list)
-
-
-class PackResponse(BaseModel):
-    drafts: list[DraftResponse]
-    consistency: PackConsistency
 
 
 async def draft_pack(drafter: Drafter, pack: PackRequest, deadline: float | None = None) -> PackResponse:

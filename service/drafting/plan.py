@@ -1,0 +1,111 @@
+"""Everything decided before a model is called: the prompt version, the model, the rendered messages and
+the sampling. Cheap to build and easy to inspect; a bad prompt or model fails here, before any call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service import errors
+from service.drafting.history import history_block
+from service.facts import Channel, Facts, Strategy
+from service.facts_block import clean_value, render_facts_block
+from service.llm.gateway import Gateway, Sampling
+from service.prompts import PromptRegistry, PromptVersion
+from service.rubric import Commitment, commitments_in
+from service.schemas import DraftOptions, DraftRequest
+from service.settings import Settings
+
+# Words a draft should stay under when the caller does not say; the prompt states the limit.
+DEFAULT_MAX_WORDS: dict[Channel, int] = {
+    Channel.social_post: 40,
+    Channel.status_page: 120,
+    Channel.email: 250,
+    Channel.press_statement: 300,
+    Channel.internal_memo: 250,
+    Channel.blog_post: 450,
+}
+DEFAULT_AUDIENCE: dict[Channel, str] = {Channel.internal_memo: "our staff"}
+TOKENS_PER_WORD = 1.6
+
+
+@dataclass(frozen=True)
+class DraftPlan:
+    prompt: PromptVersion
+    messages: list[dict[str, str]]
+    model: str
+    sampling: Sampling
+    strategy: Strategy
+    channel: Channel
+    facts: Facts
+    variables: dict[str, object]  # what the prompt was rendered with; a revision prompt reuses them
+    earlier: list[Commitment] | None = None  # a follow-up's earlier commitments, graded as kept or not
+
+
+def make_plan(
+    request: DraftRequest, registry: PromptRegistry, gateway: Gateway, settings: Settings
+) -> DraftPlan:
+    """Resolve the prompt version and model, and render the messages."""
+    prompt = registry.resolve(request.prompt, default_id=request.strategy.value)
+    problem = misfit(prompt, request.strategy, follow_up=bool(request.earlier_messages))
+    if problem:
+        raise errors.PromptNotFound(problem)
+    model = gateway.validate_model(request.model or settings.default_model)
+    max_words = request.options.max_words or DEFAULT_MAX_WORDS[request.channel]
+    variables = prompt_variables(request, max_words)
+    return DraftPlan(
+        prompt,
+        prompt.render(variables),
+        model,
+        sampling_for(prompt, request.options, max_words),
+        request.strategy,
+        request.channel,
+        request.facts,
+        variables,
+        earlier_commitments(request),
+    )
+
+
+def misfit(prompt: PromptVersion, strategy: Strategy, *, follow_up: bool) -> str | None:
+    """Why this prompt version cannot draft for this strategy (or a follow-up), or None when it can."""
+    if prompt.spec.strategy is None:
+        return f"prompt {prompt.ref} is a helper prompt, not a drafting prompt"
+    if prompt.spec.strategy is not strategy:
+        return f"prompt {prompt.ref} is for strategy {prompt.spec.strategy}, not {strategy}"
+    if follow_up and "history_block" not in prompt.spec.variables:
+        return f"prompt {prompt.ref} does not take earlier messages; use a version that declares history_block"
+    return None
+
+
+def earlier_commitments(request: DraftRequest) -> list[Commitment] | None:
+    """A follow-up's earlier commitments (graded as `commitments_kept`); None when it is not a follow-up."""
+    return commitments_in(request.earlier_messages) if request.earlier_messages else None
+
+
+def prompt_variables(request: DraftRequest, max_words: int) -> dict[str, object]:
+    """The variables every drafting prompt declares; facts only ever enter through facts_block."""
+    facts = request.facts
+    spokesperson = facts.spokesperson
+    return {
+        "facts_block": render_facts_block(facts),
+        "organization": clean_value(facts.organization),
+        "strategy": request.strategy.value,
+        "channel": request.channel.value,
+        "audience": clean_value(request.audience or DEFAULT_AUDIENCE.get(request.channel, "our customers")),
+        "max_words": max_words,
+        "history_block": history_block(request.earlier_messages),
+        "spokesperson": clean_value(
+            ", ".join(p for p in (spokesperson.name, spokesperson.title) if p) if spokesperson else ""
+        ),
+    }
+
+
+def sampling_for(prompt: PromptVersion, options: DraftOptions, max_words: int) -> Sampling:
+    # Room for the heading and some slack past the word limit, never above the prompt's own cap.
+    budget = int(max_words * TOKENS_PER_WORD) + 60
+    return Sampling(
+        temperature=options.temperature
+        if options.temperature is not None
+        else prompt.spec.parameters.temperature,
+        max_tokens=min(prompt.spec.parameters.max_tokens, budget),
+        seed=options.seed,
+    )
