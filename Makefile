@@ -16,10 +16,12 @@ serve: setup  ## install what is needed and run the service on the embedded mode
 
 test: setup-dev  ## install what is needed and run the whole test suite
 	.venv/bin/ruff check service evals tests
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/python -m pytest
 
 lint: setup-dev
 	.venv/bin/ruff check service evals tests
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/mypy service evals
 
 bench: setup-dev  ## the benchmarks (not part of the tests): results in bench/results/, table in docs/BENCHMARKS.md

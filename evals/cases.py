@@ -68,7 +68,7 @@ def load_all(root: Path, model: type[CaseT]) -> list[CaseT]:
 def load_cases(pattern: str = "*", root: Path = CASES_DIR) -> list[EvalCase]:
     """Cases whose id matches a glob (or a comma-separated list of globs), in id order."""
     patterns = [p.strip() for p in pattern.split(",") if p.strip()] or ["*"]
-    cases = []
+    cases: list[EvalCase] = []
     for path in sorted(root.glob("*.yaml")):
         if any(fnmatch.fnmatch(path.stem, p) for p in patterns):
             cases.append(_load(path))

@@ -65,7 +65,7 @@ class Progress:
 
 def plan_work(config: RunConfig, registry: PromptRegistry, cases: list[EvalCase]) -> list[WorkItem]:
     """Every (case, prompt, sample) to draft: a version applies to cases of its strategy, a label to all."""
-    items = []
+    items: list[WorkItem] = []
     for case in cases:
         for requested in config.prompts:
             prompt_id, _, _ = requested.rpartition("@")

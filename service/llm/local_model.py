@@ -67,7 +67,7 @@ class LocalModel:
             eos_token=llama._model.token_get_text(llama.token_eos()),
             bos_token=llama._model.token_get_text(llama.token_bos()),
         )
-        prompt = formatter(messages=messages).prompt
+        prompt = formatter(messages=messages).prompt  # type: ignore[arg-type]
         return len(llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
 
     def chat(
@@ -95,7 +95,7 @@ class LocalModel:
             self._llama.set_seed(seed)
             self._llama.reset()
             pieces: list[str] = []
-            for chunk in self._llama.create_chat_completion(  # type: ignore[union-attr]
+            for chunk in self._llama.create_chat_completion(  # type: ignore[union-attr,arg-type]
                 messages=messages,
                 temperature=temperature,
                 max_tokens=max_tokens,
@@ -103,7 +103,7 @@ class LocalModel:
                 repeat_penalty=REPEAT_PENALTY,
                 stream=True,
             ):
-                pieces.append(chunk["choices"][0].get("delta", {}).get("content") or "")  # type: ignore[index]
+                pieces.append(chunk["choices"][0].get("delta", {}).get("content") or "")  # type: ignore[index,union-attr,arg-type]
                 yield chunk  # type: ignore[misc]
             prompt, completion = self.prompt_tokens(messages), self.count_tokens("".join(pieces))
         usage = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}

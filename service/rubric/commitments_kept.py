@@ -29,7 +29,7 @@ _REASON = re.compile(r"\b(?:because|as|since|due to|so that|so we|owing to|after
 
 def check(ctx: Context) -> CriterionResult:
     """Passes when every earlier commitment is reported on, no date moved silently, and the cadence kept."""
-    commitments = ctx.earlier or []
+    commitments = list(ctx.earlier or ())
     if not commitments:
         return verdict(Criterion.commitments_kept, True, Score.FULL, [], "the earlier messages made no specific commitment")
     missing, moved, reported = [], [], []

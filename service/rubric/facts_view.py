@@ -4,7 +4,6 @@ best-of-n grade many drafts against the same facts."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -146,7 +145,6 @@ class FactsView:
     event_terms: frozenset[str]
     plan_has_timing: bool
     people_stems: frozenset[str]
-    spokesperson_tokens: tuple[str, ...]
 
     def key_terms(self, *fields: frozenset[str]) -> frozenset[str]:
         """Content stems of the given fields, without the organisation's own name."""
@@ -156,9 +154,6 @@ class FactsView:
     def has_plan(self) -> bool:
         return bool(self.actions or self.prevention)
 
-    @property
-    def has_remedy(self) -> bool:
-        return bool(self.remedies)
 
 
 def all_text(facts: Facts) -> str:
@@ -215,9 +210,6 @@ def _view(key: str) -> FactsView:
             q.kind in WHEN_KINDS for q in extract(" ".join([*facts.actions_taken, *facts.prevention]))
         ),
         people_stems=people - {stem("you"), stem("everyone")},
-        spokesperson_tokens=tuple(re.findall(r"[A-Za-z][A-Za-z'-]+", facts.spokesperson.name))
-        if facts.spokesperson
-        else (),
     )
 
 

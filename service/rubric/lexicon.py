@@ -18,7 +18,6 @@ def _rx(pattern: str) -> re.Pattern[str]:
 WE = r"(?:we|we've|we're|we'd|we'll|i|i've|i'm|i'd|i'll|our team|our company|this company)"
 # "we/I" as the subject of the clause that follows (first person).
 FIRST_PERSON = _rx(r"\b(?:we|i|our|us|my|me)\b|\bwe['’](?:ve|re|d|ll)\b|\bi['’](?:m|ve|d|ll)\b")
-NEGATION = _rx(r"\b(?:not|never|no|n't|nor|without|neither)\b|n['’]t\b")
 
 # --- sincerity ---
 APOLOGY = _rx(
@@ -261,11 +260,6 @@ FUTURE_ACTION = _rx(
     r"(?:\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|the end of)"
 )
-DONE_ACTION = _rx(
-    rf"\b{WE} (?:have |'ve |already |immediately )?(?:fixed|corrected|restored|rolled back|reversed|repaired|"
-    r"resolved|patched|updated|changed|replaced|removed|stopped|paused|suspended|notified|contacted|refunded|paid|"
-    r"reprocessed|recalled|introduced|added|hired|appointed|published|installed|retrained|trained|closed|reopened)\b"
-)
 FOLLOW_UP = _rx(
     r"\b(?:next update|further update|another update|update (?:you|this|here|again|by|on|at|every|within)|"
     r"keep (?:you|everyone|all of you|customers|staff|our \w+) (?:updated|informed|posted)|will (?:share|publish|post|"
@@ -290,11 +284,6 @@ PEOPLE = _rx(
     r"account ?holders?|policyholders?|drivers?|riders?|buyers?|sellers?|merchants?|partners?|suppliers?|farmers?|"
     r"communit(?:y|ies)|viewers?|readers?|listeners?|fans?|households?|homes|businesses|accounts?|account owners?|"
     r"you|your|everyone)\b"
-)
-IMPACT = _rx(
-    r"\b(?:could ?n[o']t|could not|unable|without|lost|missed|stranded|delayed|cancell?ed|underpaid|overcharged|"
-    r"charged|affected|impacted|disrupted|hit|harmed|exposed|stuck|waited|waiting|left|kept from|out of pocket|"
-    r"short|went without|cost|losing|interrupted|denied|sick|ill|hospitali[sz]ed|worried|frustrat\w+|stress\w*)\b"
 )
 
 # --- explanation ---

@@ -1,4 +1,4 @@
-"""Result types every grader returns; named as in RUBRIC.md so they can go straight into API responses."""
+"""Result types every grader returns; named as in docs/rubric.md so they can go straight into API responses."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Criterion(StrEnum):
     commitments_kept = "commitments_kept"  # follow-ups only: graded when earlier messages are given
 
 
-# The rubric every draft is graded on (RUBRIC.md); commitments_kept joins them for follow-up updates.
+# The rubric every draft is graded on (docs/rubric.md); commitments_kept joins them for follow-up updates.
 RUBRIC_CRITERIA: tuple[Criterion, ...] = tuple(c for c in Criterion if c is not Criterion.commitments_kept)
 
 
