@@ -119,10 +119,17 @@ class CalibrationReport:
     criteria: list[Agreement]
     claims: ClaimAgreement
 
+    @property
+    def macro_f1(self) -> float:
+        """The mean F1 over criteria with at least one labelled failure or flag (others say nothing)."""
+        scored = [a.f1 for a in self.criteria if a.tp + a.fp + a.fn]
+        return sum(scored) / len(scored) if scored else 1.0
+
     def to_json(self) -> dict[str, object]:
         return {
             "split": self.split,
             "cases": self.cases,
+            "macro_f1": round(self.macro_f1, 3),
             "criteria": [a.summary() for a in self.criteria],
             "claims": {
                 **asdict(self.claims),
@@ -210,6 +217,8 @@ def render_markdown(report: CalibrationReport) -> str:
     c = report.claims
     lines += [
         "",
+        f"Macro F1 over criteria: {report.macro_f1:.3f}.",
+        "",
         f"Faithfulness per claim: {c.found}/{c.planted} planted invented claims flagged "
         f"(recall {c.recall:.2f}); {c.flagged_planted}/{c.flagged} flagged claims were planted "
         f"(precision {c.precision:.2f}).",
@@ -225,26 +234,39 @@ def write_report(report: CalibrationReport, out: Path) -> list[Path]:
     return [json_path, md_path]
 
 
-def floors() -> dict[str, float]:
-    data: dict[str, float] = json.loads(FLOOR_FILE.read_text(encoding="utf-8"))
-    return data
+# The first floor file was flat: the floors of the original dev set, now the group dev/original.
+LEGACY_GROUP = "dev/original"
+Floors = dict[str, dict[str, float]]  # group (dev, dev/original, holdout, statements) -> metric -> floor
 
 
-def below_floor(report: CalibrationReport) -> list[str]:
-    """Scores that fell below the floors recorded in the repo (floors only ever go up)."""
-    minimum = floors()
-    found = [
-        f"{a.criterion}: F1 {a.f1:.3f} < floor {minimum[a.criterion]:.2f}"
-        for a in report.criteria
-        if a.criterion in minimum and a.f1 < minimum[a.criterion]
-    ]
-    for name, value in (
-        ("claims_recall", report.claims.recall),
-        ("claims_precision", report.claims.precision),
-    ):
-        if name in minimum and value < minimum[name]:
-            found.append(f"{name}: {value:.3f} < floor {minimum[name]:.2f}")
+def parse_floors(text: str) -> Floors:
+    data = json.loads(text)
+    if all(isinstance(value, int | float) for value in data.values()):
+        return {LEGACY_GROUP: data}
+    return {group: dict(values) for group, values in data.items()}
+
+
+def floors() -> Floors:
+    return parse_floors(FLOOR_FILE.read_text(encoding="utf-8"))
+
+
+def figures(report: CalibrationReport) -> dict[str, float]:
+    """What the floors are set on: each criterion's F1, their mean, and the per-claim recall and precision."""
+    found = {a.criterion: a.f1 for a in report.criteria}
+    found["macro_f1"] = report.macro_f1
+    found["claims_recall"] = report.claims.recall
+    found["claims_precision"] = report.claims.precision
     return found
+
+
+def below_floor(report: CalibrationReport, group: str | None = None) -> list[str]:
+    """Figures that fell below the floors recorded for this group (floors only ever go up)."""
+    minimum = floors().get(group or report.split, {})
+    return [
+        f"{name}: {value:.3f} < floor {minimum[name]:.2f}"
+        for name, value in figures(report).items()
+        if name in minimum and value < minimum[name] - 1e-9  # 4/5 is 0.7999... in floating point
+    ]
 
 
 def run_calibration(split: str = "dev", out: Path | None = None) -> CalibrationReport:

@@ -1,4 +1,11 @@
-"""The labelled calibration drafts in evals/calibration/{dev,holdout}/: one YAML file per draft."""
+"""The labelled calibration drafts in evals/calibration/: one YAML file per draft.
+
+`dev/` is what the graders may be tuned on, in groups by origin (`dev/original`: the first hand-written set;
+`dev/former-holdout`: the old holdout, which stopped measuring generalisation once it was tuned on;
+`dev/second-writer`: drafts by another writer, labelled by two annotators). `holdout/` is frozen: written for
+fact sets the graders never saw, labelled by two independent annotators and adjudicated, pinned by
+`holdout.sha256`, measured and never tuned on.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ class CalibrationCase(BaseModel):
     invented: list[str] = Field(default_factory=list, description="Exact substrings of invented claims.")
     notes: str = ""
     split: str = ""
+    group: str = Field(default="", description="dev/original, dev/former-holdout, ... or holdout.")
 
     @field_validator("labels", mode="before")
     @classmethod
@@ -49,13 +57,23 @@ class CalibrationCase(BaseModel):
 
 
 def load_calibration(split: str | None = None, root: Path = ROOT) -> list[CalibrationCase]:
-    """Every case of one split ("dev", "holdout"), or of all splits when `split` is None or "all"."""
-    splits = SPLITS if split in (None, "all") else (split,)
+    """Every case of one split ("dev", "holdout"), one group ("dev/original"), or all splits when `split`
+    is None or "all"."""
+    if split in (None, "all"):
+        names: tuple[str, ...] = SPLITS
+    elif split.split("/", 1)[0] in SPLITS:
+        names = (split,)
+    else:
+        raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}, a group like dev/original, or all")
     cases = []
-    for name in splits:
-        if name not in SPLITS:
-            raise ValueError(f"unknown split {name!r}; use one of {', '.join(SPLITS)} or all")
-        for path in sorted((root / name).glob("*.yaml")):
+    for name in names:
+        for path in sorted((root / name).rglob("*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            cases.append(CalibrationCase.model_validate({**data, "split": name}))
+            group = str(path.parent.relative_to(root))
+            cases.append(CalibrationCase.model_validate({**data, "split": name.split("/", 1)[0], "group": group}))
     return cases
+
+
+def groups(root: Path = ROOT) -> list[str]:
+    """Every folder of labelled drafts: dev's groups and the holdout."""
+    return sorted({str(p.parent.relative_to(root)) for name in SPLITS for p in (root / name).rglob("*.yaml")})

@@ -16,7 +16,9 @@ app = typer.Typer(help="The offline evaluation suite.", no_args_is_help=True)
 
 @app.command()
 def calibrate(
-    split: Annotated[str, typer.Option(help="dev | holdout | all")] = "dev",
+    split: Annotated[
+        str, typer.Option(help="dev | holdout | all, or a group of dev: dev/original, dev/former-holdout, ...")
+    ] = "dev",
     out: Annotated[Path, typer.Option(help="Folder for calibration.json and calibration.md.")] = Path(
         "out/calibration"
     ),
@@ -41,6 +43,43 @@ def calibrate(
         typer.secho(f"below floor: {problem}", fg=typer.colors.RED, err=True)
     if problems:
         raise typer.Exit(1)
+
+
+@app.command()
+def statements(
+    out: Annotated[Path, typer.Option(help="Folder for statements.json and statements.md.")] = Path(
+        "out/statements"
+    ),
+    check_floor: Annotated[
+        bool, typer.Option(help="Exit 1 when the AUC falls below evals/calibration_floor.json.")
+    ] = False,
+) -> None:
+    """How the rubric ranks real published statements: praised above criticized (AUC), per criterion."""
+    import json
+
+    from evals.calibrate import floors
+    from evals.statements import load_statements, measure, render_markdown
+
+    report = measure(load_statements())
+    markdown = render_markdown(report)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "statements.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    (out / "statements.md").write_text(markdown, encoding="utf-8")
+    typer.echo(markdown)
+    floor = floors().get("statements", {}).get("auc", 0.0)
+    if check_floor and report.auc < floor:
+        typer.secho(f"below floor: auc {report.auc:.3f} < {floor:.2f}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def annotators(
+    labelled: Annotated[str, typer.Option("--set", help="Which annotated set: holdout or dev-second-writer.")] = "holdout",
+) -> None:
+    """Agreement between the two independent annotators of a labelled set, per criterion, before adjudication."""
+    from evals.annotations import agreement, render_markdown
+
+    typer.echo(render_markdown(agreement(labelled), labelled))
 
 
 @app.command()

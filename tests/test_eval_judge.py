@@ -34,7 +34,7 @@ def test_the_judge_asks_only_about_applicable_criteria_and_its_agreement_is_scor
 
     upstream.reply = reply
     judge = Judge(asyncio.run(eval_drafter(remote_settings(upstream))), "openai/judge-model")
-    cases = [c for c in load_calibration("dev") if c.strategy.value == "proactive"][:4]
+    cases = [c for c in load_calibration("dev/original") if c.strategy.value == "proactive"][:4]
     report = asyncio.run(judge_agreement(cases, "dev", judge))
     assert upstream.calls == 4 and all("ownership" not in a for a in asked)
     faithfulness = next(a for a in report.criteria if a.criterion == "faithfulness")

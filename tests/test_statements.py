@@ -1,0 +1,27 @@
+"""Real published statements with documented reception: well formed, sourced, balanced, and measured."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from evals.statements import auc, load_statements, measure
+
+STATEMENTS = load_statements()
+
+
+def test_at_least_forty_statements_with_sources_and_both_receptions() -> None:
+    receptions = Counter(s.reception for s in STATEMENTS)
+    assert len(STATEMENTS) >= 40 and min(receptions.values()) >= 15
+    assert {s.strategy for s in STATEMENTS} == {"reactive", "preemptive", "proactive"}
+    assert all(s.text_source.startswith("http") and s.reception_evidence for s in STATEMENTS)
+    assert len({s.id for s in STATEMENTS}) == len(STATEMENTS)
+
+
+def test_auc_is_the_chance_a_praised_score_beats_a_criticized_one() -> None:
+    assert auc([0.9, 0.8], [0.1, 0.2]) == 1.0 and auc([0.1], [0.9]) == 0.0 and auc([0.5], [0.5]) == 0.5
+
+
+def test_the_report_separates_each_criterion() -> None:
+    report = measure(STATEMENTS)
+    assert report.praised + report.criticized == len(STATEMENTS) and 0.0 <= report.auc <= 1.0
+    assert len(report.criteria) == 12 and all(s.praised_n + s.criticized_n > 0 for s in report.criteria)
