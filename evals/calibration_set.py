@@ -1,10 +1,10 @@
 """The labelled calibration drafts in evals/calibration/: one YAML file per draft.
 
-`dev/` is what the graders may be tuned on, in groups by origin (`dev/original`: the first hand-written set;
-`dev/former-holdout`: the old holdout, which stopped measuring generalisation once it was tuned on;
-`dev/second-writer`: drafts by another writer, labelled by two annotators). `holdout/` is frozen: written for
-fact sets the graders never saw, labelled by two independent annotators and adjudicated, pinned by
-`holdout.sha256`, measured and never tuned on.
+`dev/` and `second-writer/` are what the graders may be tuned on. `dev/` is in groups by origin
+(`dev/original`: the first hand-written set; `dev/former-holdout`: the old holdout, which stopped measuring
+generalisation once it was tuned on); `second-writer/` holds drafts by another writer for 16 other fact sets,
+labelled by two independent annotators. `holdout/` is frozen: written for fact sets the graders never saw,
+labelled by two independent annotators and adjudicated, pinned by `holdout.sha256`, measured and never tuned on.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from service.facts import Channel, Facts, Strategy
 from service.rubric.types import Criterion
 
 ROOT = Path(__file__).resolve().parent / "calibration"
-SPLITS = ("dev", "holdout")
+SPLITS = ("dev", "second-writer", "holdout")
 
 
 class CalibrationCase(BaseModel):

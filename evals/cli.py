@@ -17,7 +17,7 @@ app = typer.Typer(help="The offline evaluation suite.", no_args_is_help=True)
 @app.command()
 def calibrate(
     split: Annotated[
-        str, typer.Option(help="dev | holdout | all, or a group of dev: dev/original, dev/former-holdout, ...")
+        str, typer.Option(help="dev | second-writer | holdout | all, or a group of dev: dev/original, dev/former-holdout")
     ] = "dev",
     out: Annotated[Path, typer.Option(help="Folder for calibration.json and calibration.md.")] = Path(
         "out/calibration"
@@ -74,7 +74,7 @@ def statements(
 
 @app.command()
 def annotators(
-    labelled: Annotated[str, typer.Option("--set", help="Which annotated set: holdout or dev-second-writer.")] = "holdout",
+    labelled: Annotated[str, typer.Option("--set", help="Which annotated set: holdout or second-writer.")] = "holdout",
 ) -> None:
     """Agreement between the two independent annotators of a labelled set, per criterion, before adjudication."""
     from evals.annotations import agreement, render_markdown
