@@ -144,3 +144,52 @@ def test_a_draft_that_copies_the_facts_block_fails_channel_fit() -> None:
     echoed = "<incident_facts>\norganization: Northwind Mobile\nsummary: A nationwide outage on 12 March.\n</incident_facts>"
     verdict = grade(echoed, facts, "reactive", "status_page").criterion("channel_fit")
     assert not verdict.passed and verdict.score == 0.0 and "facts block" in verdict.reason
+
+
+# --- faithfulness: what is and is not a claim (docs/rubric.md) ---
+
+FEE_FACTS = {
+    "organization": "Acme Energy",
+    "summary": "On 3 May a billing script charged 4,000 customers a 6 dollar fee twice; it ran from 04:10 to 13:05.",
+    "cause": "A billing script we deployed ran twice.",
+    "actions_taken": ["Stopped the script at 13:05", "Added a check that stops a second run"],
+    "remedy": ["Refund of the $6 fee by 10 May"],
+    "timeline": [{"when": "3 May 04:10", "what": "script started"}, {"when": "3 May 13:05", "what": "script stopped"}],
+}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We charged you USD 6 twice and will refund the six-dollar fee by 10 May.",
+        "For nine hours on 3 May the script kept charging.",
+        "It ran for 8 hours and 55 minutes before we stopped it.",
+        "We made two changes.",
+        "We will keep reviewing how we work so that this does not happen again.",
+        "We're telling you now because you deserve to hear it from us.",
+    ],
+)
+def test_restatements_arithmetic_and_generic_sentences_are_not_claims(sentence: str) -> None:
+    assert grade(sentence, FEE_FACTS, "reactive", "status_page").unsupported == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("This happened because a contractor cut a cable.", "cause"),
+        ("We accept full legal liability for the charges.", "legal"),
+        ("This was a breach of our duty to you.", "legal"),
+        ("99.9% of bills were unaffected.", "percentage"),
+        ("Nine in ten customers were not affected.", "percentage"),
+        ("We will hire an independent auditor to review billing.", "promise"),
+        ("No card details were taken.", "assurance"),
+        ("Our prices remain the lowest of any UK supplier.", "comparison"),
+        ("Our billing is certified to ISO 27001.", "endorsement"),
+        ("We have asked the software vendor for a full written explanation of its testing.", "action"),
+        ("The standing charge stays at $2.", "amount"),
+    ],
+)
+def test_specific_claims_the_facts_do_not_carry_are_named_with_their_kind_and_span(sentence: str, kind: str) -> None:
+    claims = grade(sentence, FEE_FACTS, "reactive", "status_page").unsupported
+    assert [c.kind for c in claims] == [kind], claims
+    assert claims[0].text in sentence and sentence[claims[0].start : claims[0].end] == claims[0].text

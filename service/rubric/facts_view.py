@@ -5,12 +5,12 @@ best-of-n grade many drafts against the same facts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from functools import lru_cache
 
 from service.facts import Facts
 from service.rubric import lexicon
-from service.rubric.quantities import WHEN_KINDS, Quantity, QuantityKind, extract
+from service.rubric.derived import derived_quantities
+from service.rubric.quantities import WHEN_KINDS, Quantity, extract
 from service.rubric.text import content_stems, stem
 
 # Words in the facts that say something went wrong (as stems).
@@ -203,7 +203,7 @@ def _view(key: str) -> FactsView:
         remedies=tuple(content_stems(r) - org for r in facts.remedy),
         next_update=content_stems(facts.next_update or ""),
         quantities=tuple(quantities),
-        derived=derived_quantities(quantities, extract(facts.summary)),
+        derived=derived_quantities(facts, quantities),
         wrong_involved_preemptive=wrong,
         event_terms=(content_stems(facts.summary) - org) & (_WRONG_WORDS | _CHANGE_WORDS),
         plan_has_timing=any(
@@ -211,38 +211,6 @@ def _view(key: str) -> FactsView:
         ),
         people_stems=people - {stem("you"), stem("everyone")},
     )
-
-
-_DAY_HOURS = 24
-
-
-def derived_quantities(quantities: list[Quantity], summary: list[Quantity]) -> tuple[Quantity, ...]:
-    """What the facts imply without stating: how long between two of their dates or years, and the days
-    inside the period the summary states ("on 21 December ... over three days" covers 22 and 23 December)."""
-    days = [_day(q) for q in quantities if q.kind == QuantityKind.date]
-    years = sorted(
-        {int(q.value[0]) for q in quantities if q.kind == QuantityKind.year}
-        | {int(q.value[2]) for q in quantities if q.kind == QuantityKind.date and q.value[2]}
-        | {int(q.value[1]) for q in quantities if q.kind == QuantityKind.month and q.value[1]}
-    )
-    spans = [abs((b - a).days) for a in days for b in days if a != b]
-    periods = [round(float(q.value[0]) / _DAY_HOURS) for q in summary if q.kind == QuantityKind.duration]
-    derived = [_made(QuantityKind.duration, float(n * _DAY_HOURS)) for n in spans]
-    derived += [_made(QuantityKind.duration, float((b - a) * 8760)) for a in years for b in years if b > a]
-    for start in (_day(q) for q in summary if q.kind == QuantityKind.date):
-        for length in (p for p in periods if 1 < p <= 31):
-            derived += [
-                _made(QuantityKind.date, (d.month, d.day, 0)) for d in (start + timedelta(n) for n in range(1, length))
-            ]
-    return tuple(derived)
-
-
-def _day(q: Quantity) -> date:
-    return date(2001, int(q.value[0]), min(int(q.value[1]), 28 if int(q.value[0]) == 2 else 30))
-
-
-def _made(kind: QuantityKind, value: float | tuple[int, int, int]) -> Quantity:
-    return Quantity(kind, value if isinstance(value, tuple) else (value,), "(derived)", 0, 0)
 
 
 def view_of(facts: Facts) -> FactsView:

@@ -109,10 +109,12 @@ _SPELLED = rf"(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}|{_BI
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _UNIT = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|fortnights?|months?|years?)"
+# Only an abbreviated month takes a dot ("Jan. 5"); "March. 25% of..." is two sentences.
+_MONTH_ABBREVIATION = "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 
 QUANTITY = re.compile(
     rf"(?P<cur>[$£€]|\b(?:usd|aud|cad|nzd|eur|gbp)\s?)?(?P<num>{_DIGITS}|\b{_SPELLED}\b)"
-    rf"(?P<scale>\s*(?:hundred|thousand|million|billion|bn|mn|k|m|b)\b)?"
+    rf"(?P<scale>\s*(?:hundred|thousand|million|billion)\b|(?:bn|mn|k|m|b)\b)?"  # "5m", not "200 m"
     rf"(?:\s*(?P<pct>%|per\s?cent\b|percent\b))?"
     rf"(?:\s*(?P<curword>{_CURRENCY_WORDS})\b)?"
     rf"(?:[\s-]*(?P<unit>{_UNIT})\b)?"
@@ -121,13 +123,36 @@ _SPELLED_START = re.compile(rf"\b(?:{_NUMBER_WORD}|an? (?:{_BIG}))")
 _DIGIT = re.compile(r"\d")
 FRACTION = re.compile(
     r"\b(?P<frac>half|a third|one third|a quarter|one quarter|three quarters|two thirds)\b(?![- ]part)"
-    r"(?! (?:time|day|year|week|month|round|attempt|consecutive|straight))"
+    r"(?! (?:time|day|year|week|month|round|attempt|consecutive|straight|(?:of )?an? (?:hour|day|minute|week|month|year)))"
 )
+# "one in four", "6 out of 10", "1 in every 12": a share, compared as a percentage.
+RATIO = re.compile(
+    rf"\b(?P<a>\d+(?:\.\d+)?|{_NUMBER_WORD}) (?:in|out of|of every|in every) (?P<b>\d{{1,3}}(?:,\d{{3}})*|{_NUMBER_WORD}|"
+    rf"a hundred|one hundred|a thousand)\b(?! (?:{_UNIT}|%|per\s?cent))"
+)
+# "nine hours and twenty-five minutes", "9h25m", "9 hrs 25 mins": one duration, not two.
+COMPOUND_DURATION = re.compile(
+    rf"\b(?P<h>\d+|{_SPELLED}) ?(?:hours?|hrs?|h)(?![a-z]),? ?(?:and )?(?P<m>\d+|{_SPELLED}) ?(?:minutes?|mins?|m)\b"
+)
+# "half an hour", "an hour and a half", "a quarter of an hour", "a fortnight".
+PART_DURATION = re.compile(
+    r"\b(?:(?P<part>half|a quarter) (?:of )?an? (?P<unit>hour|day|minute|week|month|year)|"
+    r"an? (?P<whole>hour|day|week|month|year) and a half|(?P<fortnight>a fortnight))\b"
+)
+# Pence in the pound, cents on the dollar: a share ("30p in every pound" is 30%, "half a penny" 0.5%).
+PER_POUND = re.compile(
+    r"\b(?P<num>\d+(?:\.\d+)?|half a) ?(?:p|pence|penny|cents?) (?:in|on|of|out of) (?:every|each|the|a) "
+    r"(?:pound|£1|dollar|\$1|euro)\b"
+)
+# Minor currency units: "88p", "50 pence", "6 cents".
+MINOR_MONEY = re.compile(r"\b(?P<num>\d+(?:\.\d+)?) ?(?:p|pence|cents?)\b")
+# A date stays on one line, and "May 04:10" is a time on a date, not 4 May.
 DATE_MONTH_FIRST = re.compile(
-    rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+    rf"\b(?P<month>{_MONTH}|(?:{_MONTH_ABBREVIATION})\.)[ \t]+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:%]|\s*per)"
+    rf"(?:,?[ \t]+(?P<year>(?:19|20)\d\d))?"
 )
 DATE_DAY_FIRST = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_MONTH})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+(?P<month>{_MONTH})\b\.?(?:,?[ \t]+(?P<year>(?:19|20)\d\d))?",
 )
 DAY_RANGE = re.compile(
     rf"\b(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through|until)\s*(?=\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
@@ -256,8 +281,10 @@ def extract(text: str, lowered: str | None = None) -> list[Quantity]:
         found.append(Quantity(kind, value, text[start:end], start, end))
 
     digits = bool(_DIGIT.search(low))
+    _extract_compounds(low, add)
     for match in _scan(HARMLESS, low):
-        taken.add(*match.span())
+        if not taken.overlaps(*match.span()):
+            taken.add(*match.span())
     _extract_dates(low, text, add, digits)
     if digits or "noon" in low or "mid" in low:
         _extract_times(low, add)
@@ -267,6 +294,31 @@ def extract(text: str, lowered: str | None = None) -> list[Quantity]:
     for match in _scan(WEEKDAY, low):
         add(QuantityKind.weekday, (match.group("weekday"),), *match.span())
     return sorted(found, key=lambda q: q.start)
+
+
+def _extract_compounds(text: str, add: Adder) -> None:
+    """Shares, durations in two units, fractions of a unit and minor currency, before their parts are read alone."""
+    for match in _scan(RATIO, text):
+        a, b = _number(match.group("a"), None), _number(match.group("b").replace("a ", "one "), None)
+        if a is not None and b and a < b:
+            add(QuantityKind.percent, (round(a / b * 100, 2),), *match.span())
+    for match in _scan(COMPOUND_DURATION, text):
+        hours, minutes = _number(match.group("h"), None), _number(match.group("m"), None)
+        if hours is not None and minutes is not None and minutes < 60:
+            add(QuantityKind.duration, (round(hours + minutes / 60, 3),), *match.span())
+    for match in _scan(PART_DURATION, text):
+        if match.group("fortnight"):
+            hours = HOURS_PER["fortnight"]
+        elif match.group("part"):
+            hours = HOURS_PER[match.group("unit")] * (0.5 if match.group("part") == "half" else 0.25)
+        else:
+            hours = HOURS_PER[match.group("whole")] * 1.5
+        add(QuantityKind.duration, (round(hours, 3),), *match.span())
+    for match in _scan(PER_POUND, text):
+        share = 0.5 if match.group("num") == "half a" else float(match.group("num"))
+        add(QuantityKind.percent, (share,), *match.span())
+    for match in _scan(MINOR_MONEY, text):
+        add(QuantityKind.money, (round(float(match.group("num")) / 100, 4),), *match.span())
 
 
 class _Spans:

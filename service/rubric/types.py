@@ -52,7 +52,11 @@ class ClaimKind(StrEnum):
     time = "time"
     person = "person"
     cause = "cause"
-    promise = "promise"
+    promise = "promise"  # a commitment or remedy the facts do not make
+    action = "action"  # something we say we did that the facts do not report
+    assurance = "assurance"  # a reassurance ("no data was taken") the facts do not give
+    comparison = "comparison"  # "the lowest fees of any marketplace"
+    endorsement = "endorsement"  # "recommended by vets", an award, a certification
     legal = "legal"
 
 
