@@ -140,9 +140,11 @@ class FactsView:
     remedies: tuple[frozenset[str], ...]
     next_update: frozenset[str]
     quantities: tuple[Quantity, ...]
+    summary_quantities: tuple[Quantity, ...]
     derived: tuple[Quantity, ...]  # figures that follow from the facts: spans between dates, days in a range
     wrong_involved_preemptive: bool
     event_terms: frozenset[str]
+    wrong_terms: frozenset[str]  # what went wrong, when the summary says (a wrong found, not just a change)
     plan_has_timing: bool
     people_stems: frozenset[str]
 
@@ -203,9 +205,11 @@ def _view(key: str) -> FactsView:
         remedies=tuple(content_stems(r) - org for r in facts.remedy),
         next_update=content_stems(facts.next_update or ""),
         quantities=tuple(quantities),
+        summary_quantities=tuple(extract(facts.summary)),
         derived=derived_quantities(facts, quantities),
         wrong_involved_preemptive=wrong,
         event_terms=(content_stems(facts.summary) - org) & (_WRONG_WORDS | _CHANGE_WORDS),
+        wrong_terms=(content_stems(facts.summary) - org) & _WRONG_WORDS,
         plan_has_timing=any(
             q.kind in WHEN_KINDS for q in extract(" ".join([*facts.actions_taken, *facts.prevention]))
         ),

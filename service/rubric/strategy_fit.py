@@ -13,6 +13,7 @@ from service.rubric.types import Criterion, CriterionResult
 
 LEADS_SHARE = 0.3
 LEADS_TERMS = 3
+NAMES_MOST = 0.5  # a sentence naming half the summary names the change, whichever words it uses
 MAX_HYPE = 3
 # Talk of an incident, however vague: enough to say the message answers it rather than ignores it.
 INCIDENT_TALK = re.compile(
@@ -39,16 +40,33 @@ def _proactive(ctx: Context) -> CriterionResult:
             [quote(apology)],
             "a proactive message that apologises reads as damage control",
         )
-    hype = [m.group(0) for m in scan(lexicon.SUPERLATIVE, ctx.draft.lower)]
-    if len(hype) >= MAX_HYPE:
+    selling = _sales_talk(ctx)
+    if len(selling) >= MAX_HYPE:
         return verdict(
             Criterion.strategy_fit,
             False,
             Score.FLAWED,
-            hype[:4],
+            selling[:4],
             "reads as marketing rather than a look behind the scenes",
         )
     return verdict(Criterion.strategy_fit, True, Score.FULL, [], "opens the book without crisis framing")
+
+
+# An advert's tells: calls to buy or come, offers, slogans. Each counts once per occurrence, as do
+# superlatives, hype words and exclamation marks after the first.
+SALES = re.compile(
+    r"\b(?:order (?:now|today|yours)|buy (?:now|today)|shop (?:now|today)|use (?:the )?code|\d+% off|"
+    r"what are you waiting for|come (?:and|on) (?:in|down|see)|pull up a|grab (?:a|one|yours)|don['’]t miss|"
+    r"treat (?:yourself|your \w+)|try (?:it|one|them) (?:now|today|for yourself)|see for yourself|"
+    r"never been a better time|best (?:\w+ )?ever|glow-up|big news|limited time|while stocks last|"
+    r"sign up (?:now|today)|bring your (?:mates|friends|family))\b"
+)
+
+
+def _sales_talk(ctx: Context) -> list[str]:
+    lowered = ctx.draft.lower
+    found = {m.span(): m.group(0) for pattern in (lexicon.SUPERLATIVE, lexicon.HYPE, SALES) for m in scan(pattern, lowered)}
+    return list(found.values()) + ["!"] * max(0, lowered.count("!") - 1)
 
 
 def _preemptive(ctx: Context) -> CriterionResult:
@@ -57,8 +75,7 @@ def _preemptive(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.strategy_fit, False, Score.WRONG, [quote(spin)], "leads with good news before the change"
         )
-    first = _first_mention(ctx, lenient=True)
-    opening = ctx.draft.opening(share=0.4, minimum=3)
+    first = _first_mention(ctx, lenient=True, needs_event=True)
     if first is None:
         return verdict(
             Criterion.strategy_fit,
@@ -67,7 +84,7 @@ def _preemptive(ctx: Context) -> CriterionResult:
             [f"missing: {ctx.facts.facts.summary}"],
             "never states the change plainly",
         )
-    if first not in opening and not _in_heading(first, ctx):
+    if not (_in_heading(first, ctx) or first in _first_paragraph(ctx)):
         return verdict(
             Criterion.strategy_fit, False, Score.FLAWED, [quote(first)], "the change is buried late in the message"
         )
@@ -77,7 +94,7 @@ def _preemptive(ctx: Context) -> CriterionResult:
 
 
 def _reactive(ctx: Context) -> CriterionResult:
-    spin = _spin_first(ctx) or next(iter(ctx.draft.matching(lexicon.CELEBRATORY)), None)
+    spin = _spin_first(ctx) or next(iter(ctx.draft.matching(lexicon.CELEBRATORY)), None) or _cheer_first(ctx)
     if spin is not None:
         return verdict(
             Criterion.strategy_fit, False, Score.WRONG, [quote(spin)], "frames a public failure as good news"
@@ -98,20 +115,51 @@ def _reactive(ctx: Context) -> CriterionResult:
     )
 
 
-def _first_mention(ctx: Context, *, lenient: bool = False) -> Sentence | None:
-    """The first sentence that names the summary's key facts (or, leniently, that speaks of the incident at all)."""
+def _first_mention(ctx: Context, *, lenient: bool = False, needs_event: bool = False) -> Sentence | None:
+    """The first sentence that names the summary's key facts (with `needs_event`, what changes or went wrong
+    among them, in words or by the summary's own figures), or, leniently, that speaks of the incident at all."""
     terms = ctx.facts.key_terms(ctx.facts.summary)
+    events = (ctx.facts.wrong_terms or ctx.facts.event_terms) if needs_event else frozenset()
     for sentence in ctx.draft.sentences:
         found = sentence.stems & terms
-        if overlap(terms, found) >= LEADS_SHARE or len(found) >= LEADS_TERMS:
+        share = overlap(terms, found)
+        named = share >= LEADS_SHARE or len(found) >= LEADS_TERMS
+        if named and (not events or found & events or share >= NAMES_MOST or _summary_figures(sentence, ctx) >= 2):
             return sentence
-        if lenient and (found & ctx.facts.event_terms or INCIDENT_TALK.search(sentence.lower)):
+        if lenient and (found & (events or ctx.facts.event_terms) or INCIDENT_TALK.search(sentence.lower)):
             return sentence
     return None
 
 
+def _summary_figures(sentence: Sentence, ctx: Context) -> int:
+    """How many of the summary's own figures the sentence gives ("$12.99 instead of $9.99" states the rise)."""
+    summary = {q.value for q in ctx.facts.summary_quantities}
+    return len({q.value for q in ctx.draft.quantities_in(sentence)} & summary)
+
+
+# A greeting or a memo's header line says nothing yet: "Dear customer,", "Hi all", "To: all staff".
+_GREETING = re.compile(r"^(?:dear|hi|hello|hey)\b[^.!?\n]{0,60}[,:!]?$|^(?:to|from|cc|date|sent)\s*:")
+UP_FRONT = 3  # sentences of the body, after any greeting
+
+
+def _first_paragraph(ctx: Context) -> list[Sentence]:
+    """The body's first sentences, after any greeting: where "up front" is."""
+    body = [s for s in ctx.draft.sentences if s.start >= ctx.draft.body_offset]
+    said = [s for s in body if not _GREETING.match(s.lower.strip())]
+    return said[:UP_FRONT]
+
+
 def _in_heading(sentence: Sentence, ctx: Context) -> bool:
     return sentence.start < ctx.draft.body_offset
+
+
+def _cheer_first(ctx: Context) -> Sentence | None:
+    """A reactive message that opens by cheering ("X is here and so were you!") before the incident."""
+    first = ctx.draft.sentences[0] if ctx.draft.sentences else None
+    if first is None or not first.text.rstrip().endswith("!"):
+        return None
+    about_it = first.stems & ctx.facts.event_terms or INCIDENT_TALK.search(first.lower)
+    return None if about_it or lexicon.APOLOGY.search(first.lower) else first
 
 
 def _spin_first(ctx: Context) -> Sentence | None:
