@@ -40,6 +40,10 @@ def between(low: float, high: float, share: float) -> float:
     return low + (high - low) * share
 
 
+# A greeting or a memo's header line says nothing yet: "Dear customer,", "Hi all", "To: all staff".
+GREETING = re.compile(r"^(?:dear|hi|hello|hey)\b[^.!?\n]{0,60}[,:!]?$|^(?:to|from|cc|date|sent)\s*:")
+
+
 @dataclass
 class Context:
     """What every grader reads: the parsed draft, the analysed facts, the strategy and channel, and for a

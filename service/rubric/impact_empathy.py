@@ -1,120 +1,168 @@
-"""Impact and empathy: says who was affected and how, with the specifics the facts give."""
+"""Impact and empathy: says who was affected and how, with the specifics the facts give (docs/rubric.md).
+
+An impact statement is a sentence (read with the one after it) that names the people affected and what
+happened to them: the facts' count of them, or the particular harm in the facts' own terms; for a proactive
+post, whom the change matters to and why. Empathy that names no one, hedged numbers ("some customers",
+"those who may have been affected") and sentences that only offer a remedy or a contact are not one.
+"""
 
 from __future__ import annotations
 
 import re
 
-from service.facts import Strategy
+from service.facts import Channel, Strategy
 from service.rubric import lexicon
-from service.rubric.base import Context, Score, hedged_phrase, verdict
-from service.rubric.quantities import QuantityKind
-from service.rubric.text import Sentence, overlap, quote
+from service.rubric.base import GREETING, Context, Score, hedged_phrase, verdict
+from service.rubric.quantities import QuantityKind, extract_cached
+from service.rubric.text import Sentence, content_stems, quote
 from service.rubric.types import Criterion, CriterionResult
 
-SPECIFIC_TERMS = 2
-# A reader told what to do ("Please don't eat it", "Return it to the store") is being addressed directly.
-_IMPERATIVE = r"(?:do not|don['’]t|return|take|call|check|stop|throw|bring|contact)\b"
-ADDRESSED = re.compile(rf"^(?:please |if you \w+ \w+, )?{_IMPERATIVE}")
-ADDRESSED_ANYWHERE = re.compile(rf"(?:^|[.;:] )(?:please )?{_IMPERATIVE}")
+HARM_TERMS = 2  # the facts' own terms for what happened to people, in the sentence or the next
+# A reader told what to do about the specific thing ("Stop riding it", "Do not eat it", "Return it").
+_INSTRUCTION = re.compile(
+    r"(?:^|[.;:!] )(?:please )?(?:do not|don['’]t|stop|return|take|check|throw|bring|avoid|keep|switch off)\b"
+)
+# Sentences that only offer something, give a contact or promise a next step say nothing of the harm.
+_NOT_ABOUT_HARM = re.compile(
+    r"\b(?:refund\w*|credit(?:ed|s)?|voucher|reimburs\w+|compensat\w+|questions?|contact|call us|email us|"
+    r"write to|next update|we will|we['’]ll|will be (?:refunded|credited|paid|sent))\b|@|\bhttps?://"
+)
+_MATTERS = re.compile(
+    r"\b(?:matters? to|for you|so (?:that )?you can|helps? you|lets? you|you can now|you['’]ll (?:be able|see|know)|"
+    r"means for you|you (?:have |['’]ve |keep |often )?(?:ask|asked|told us)|(?:people|customers|readers|staff) "
+    r"(?:keep |often |have )?ask(?:ed)?|asked us|because you|you should(?:n['’]t)? (?:be able|have to|know))\b"
+)
+_AFFECTED = content_stems("affected impacted")
+_CALENDAR = content_stems(
+    "january february march april may june july august september october november december week weeks day days "
+    "month months year years today yesterday morning afternoon evening night"
+)
 
 
 def check(ctx: Context) -> CriterionResult:
-    """Passes when a sentence about the affected people gives the facts' specifics, without hedging them."""
-    people = _people_sentences(ctx)
-    if not people:
+    """Passes when the draft names the people affected and states what happened to them specifically, without
+    hedging it (and, proactive, says why it matters to them)."""
+    said = [s for s in ctx.draft.sentences if not GREETING.match(s.lower.strip())]
+    people = [s for s in said if _names_people(s, ctx)]
+    harm = [s for s in said if _harm_stated(s, ctx)]
+    counted = any(_gives_count(s, ctx) for s in said)
+    hedged = next((s for s in people if _hedged(s, ctx)), None)
+    if hedged is not None and not counted:
         return verdict(
             Criterion.impact_empathy,
             False,
-            Score.NONE,
-            ["missing: who is affected"],
-            "never mentions the people affected",
+            Score.FLAWED,
+            [quote(hedged)],
+            "hedges who was affected ('some', 'a number of', 'may have') where the facts are specific",
         )
-    specifics = _specifics(ctx)
-    counts = _affected_counts(ctx)
-    counted = [s for s in people if _counts_people(s, counts, ctx)]
-    hedged = [s for s in people if hedged_phrase(s, ctx)]
-    concrete = counted or ([] if hedged else [s for s in people if _concrete(s, specifics, ctx)])
-    concrete = concrete or ([] if hedged else _instructed(ctx, specifics))
-    if concrete:
-        best = max(concrete, key=lambda s: len(s.stems & specifics))
-        share = overlap(specifics, frozenset().union(*(s.stems for s in concrete)))
+    if not people:
+        return verdict(
+            Criterion.impact_empathy, False, Score.NONE, ["missing: who is affected"], "never mentions the people affected"
+        )
+    if not harm:
         return verdict(
             Criterion.impact_empathy,
-            True,
-            min(Score.FULL, Score.ACCEPTABLE + share),
-            [quote(best)],
-            "says who is affected and how, specifically",
+            False,
+            Score.LACKING,
+            [quote(people[0])],
+            "mentions people only in general terms, not who was affected or how",
         )
-    evidence = [quote(hedged[0])] if hedged else [quote(people[0])]
-    reason = (
-        "hedges who was affected ('some', 'may have')"
-        if hedged
-        else "mentions people only in general terms, not who was affected or how"
+    if ctx.strategy is Strategy.proactive and not _says_why_it_matters(ctx):
+        return verdict(
+            Criterion.impact_empathy,
+            False,
+            Score.HALF,
+            [quote(harm[0])],
+            "gives the figures but never says why they matter to the people they are about",
+        )
+    return verdict(
+        Criterion.impact_empathy,
+        True,
+        Score.FULL if counted else Score.QUALIFIED,
+        [quote(harm[0])],
+        "says who is affected and how, specifically",
     )
-    return verdict(Criterion.impact_empathy, False, Score.LACKING, evidence, reason)
 
 
-def _counts_people(sentence: Sentence, counts: set[object], ctx: Context) -> bool:
-    """Gives the facts' number of affected people (or accounts, passengers...)."""
-    return any(q.kind == QuantityKind.number and q.value in counts for q in ctx.draft.quantities_in(sentence))
+# "Everyone" and "anyone" name no one in particular.
+_NO_ONE_IN_PARTICULAR = frozenset({"everyone", "anyone", "the public"})
 
 
-def _concrete(sentence: Sentence, specifics: frozenset[str], ctx: Context) -> bool:
-    """With the sentence beside it, names the affected people's situation in the facts' own terms."""
-    window = [s for s in ctx.draft.sentences if abs(s.index - sentence.index) <= 1]
-    return len(frozenset().union(*(s.stems for s in window)) & specifics) >= SPECIFIC_TERMS
+def _names_people(sentence: Sentence, ctx: Context) -> bool:
+    named = {m.group(0) for m in lexicon.PEOPLE.finditer(sentence.lower)} - _NO_ONE_IN_PARTICULAR
+    if ctx.channel is Channel.internal_memo:  # in a memo "you" are the staff it is written to
+        named -= {"you", "your"}
+    return bool(named or sentence.stems & ctx.facts.people_stems or _INSTRUCTION.search(sentence.lower))
 
 
-def _instructed(ctx: Context, specifics: frozenset[str]) -> list[Sentence]:
-    """A notice that tells the affected reader what to do ("do not eat it") about the specific thing."""
-    told = [s for s in ctx.draft.sentences if ADDRESSED.search(s.lower)]
-    named = specifics & ctx.draft.stems
-    return told if told and len(named) >= SPECIFIC_TERMS + 1 else []
+def _harm_stated(sentence: Sentence, ctx: Context) -> bool:
+    """States what happened to people in the facts' own terms (or their number); an offer, a contact or a
+    next step does not, nor does a hedged or conditional line."""
+    if _hedged(sentence, ctx) or lexicon.CONDITIONAL_HARM.search(sentence.lower):
+        return False
+    if _gives_count(sentence, ctx):
+        return True
+    harm = _harm_terms(ctx)
+    if _INSTRUCTION.search(sentence.lower):  # "Do not eat it" about the named product tells buyers what to do
+        window = [s for s in ctx.draft.sentences if abs(s.index - sentence.index) <= 1]
+        return bool(frozenset().union(*(s.stems for s in window)) & harm)
+    if _NOT_ABOUT_HARM.search(sentence.lower) and "affected" not in sentence.lower:
+        return False
+    return len(sentence.stems & harm) >= HARM_TERMS
 
 
-def _people_sentences(ctx: Context) -> list[Sentence]:
-    named = set(ctx.draft.matching(lexicon.PEOPLE))
-    groups = ctx.facts.people_stems
-    others = {s for s in ctx.draft.sentences if s.stems & groups or ADDRESSED.search(s.lower)}
-    if not (named or others) and ctx.draft.matching(ADDRESSED_ANYWHERE):
-        others = set(ctx.draft.matching(ADDRESSED_ANYWHERE))
-    return sorted(named | others, key=lambda s: s.index)
+def _says_why_it_matters(ctx: Context) -> bool:
+    """A proactive post says why the reader should care: in so many words, or with the facts' own reasons."""
+    facts = ctx.facts
+    reasons = facts.key_terms(facts.reasoning) - facts.key_terms(facts.summary)
+    return bool(ctx.draft.matching(_MATTERS)) or any(
+        s.stems & reasons and _names_people(s, ctx) for s in ctx.draft.sentences
+    )
 
 
-def _specifics(ctx: Context) -> frozenset[str]:
-    """Who and how, per the facts: the affected field and the summary; for proactive also the reasoning."""
+def _hedged(sentence: Sentence, ctx: Context) -> bool:
+    return hedged_phrase(sentence, ctx) is not None and not _gives_count(sentence, ctx)
+
+
+def _gives_count(sentence: Sentence, ctx: Context) -> bool:
+    """Gives the facts' number of people (or accounts, households, passengers...) affected."""
+    counts = _affected_counts(ctx)
+    return any(
+        q.kind == QuantityKind.number and _near(float(q.value[0]), counts) for q in ctx.draft.quantities_in(sentence)
+    )
+
+
+def _near(value: float, counts: set[float]) -> bool:
+    return any(abs(value - count) <= 0.2 * count for count in counts)
+
+
+def _affected_counts(ctx: Context) -> set[float]:
+    """How many people the facts say were affected: any number in the affected field, and numbers in the
+    summary that count people ("2,310 people", "612 pensioners"), not schools or notices."""
+    facts = ctx.facts.facts
+    counts = {float(q.value[0]) for q in extract_cached(facts.affected or "") if q.kind == QuantityKind.number}
+    summary = facts.summary.lower()
+    counts |= {
+        float(q.value[0])
+        for q in extract_cached(facts.summary)
+        if q.kind == QuantityKind.number and _counts_people(summary[q.end : q.end + 40])
+    }
+    return {c for c in counts if c >= 2}
+
+
+def _counts_people(after: str) -> bool:
+    """The words after a number name people, within three of them ("2,140 store and warehouse staff")."""
+    words = " ".join(re.findall(r"[a-z][a-z'-]*", after)[:4])
+    return bool(lexicon.PEOPLE.search(words))
+
+
+def _harm_terms(ctx: Context) -> frozenset[str]:
+    """What happened to people, in the facts' words: the affected field and the summary, without the people
+    themselves, the calendar, or the cause (naming the cause is explanation, not impact)."""
     facts = ctx.facts
     terms = facts.key_terms(facts.affected, facts.summary)
     if ctx.strategy is Strategy.proactive:
         terms |= facts.key_terms(facts.reasoning)
-    return terms - _CALENDAR - (facts.cause - facts.affected)
-
-
-_CALENDAR = frozenset(
-    {
-        "januari",
-        "februari",
-        "march",
-        "april",
-        "may",
-        "june",
-        "juli",
-        "august",
-        "septemb",
-        "octob",
-        "novemb",
-        "decemb",
-        "week",
-        "day",
-        "month",
-        "year",
-        "today",
-        "yesterday",
-    }
-)
-
-
-def _affected_counts(ctx: Context) -> set[object]:
-    """How many people (or accounts, passengers...) the facts say were affected."""
-    affected_text = ctx.facts.facts.affected or ctx.facts.facts.summary
-    return {q.value for q in ctx.facts.quantities if q.kind == QuantityKind.number and q.text in affected_text}
+    people = {m.group(0) for m in lexicon.PEOPLE.finditer(facts.lower)}
+    terms = terms - _CALENDAR - content_stems(" ".join(people)) - (facts.cause - facts.affected)
+    return terms | _AFFECTED  # "affected customers", "everyone affected": the harm named as such

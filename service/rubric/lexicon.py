@@ -278,12 +278,22 @@ CONTACT = _rx(
 )
 
 # --- impact ---
+# People a message can be about: customers and the public on one side, staff on the other (STAFF_PEOPLE).
+STAFF_PEOPLE = _rx(
+    r"\b(?:staff|employees?|workers?|colleagues|team members?|crew|crews|personnel|associates|"
+    r"(?:store|site|branch|shift|line) managers?|nurses?|doctors?|dentists?|teachers?|engineers?|drivers?|"
+    r"agents?|reporters?|journalists?|hosts?|cleaners?|cashiers?|pickers?|warehouse \w+|our people|our teams?)\b"
+)
 PEOPLE = _rx(
     r"\b(?:customers?|clients?|users?|members?|subscribers?|passengers?|travell?ers?|patients?|families|parents|"
-    r"students?|guests?|shoppers?|staff|employees?|workers?|colleagues|team members?|people|residents?|"
-    r"account ?holders?|policyholders?|drivers?|riders?|buyers?|sellers?|merchants?|partners?|suppliers?|farmers?|"
-    r"communit(?:y|ies)|viewers?|readers?|listeners?|fans?|households?|homes|businesses|accounts?|account owners?|"
-    r"you|your|everyone)\b"
+    r"students?|pupils?|children|child|kids|babies|guests?|shoppers?|staff|employees?|workers?|colleagues|"
+    r"team members?|people|residents?|tenants?|occupants|neighbou?rs|pensioners?|retirees|savers|borrowers|"
+    r"investors|shareholders|donors|supporters|volunteers|applicants|candidates|job seekers|"
+    r"account ?holders?|policyholders?|ticket ?holders?|card ?holders?|owners?|drivers?|riders?|commuters|"
+    r"buyers?|sellers?|merchants?|makers|creators|artists|farmers?|growers|producers|"
+    r"communit(?:y|ies)|viewers?|readers?|listeners?|players?|gamers|fans?|households?|homes|businesses|"
+    r"companies|firms|schools?|accounts?|account owners?|victims|adults|women|men|seniors|citizens|"
+    r"the public|everyone|anyone|you|your)\b"
 )
 
 # --- explanation ---

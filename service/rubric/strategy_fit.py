@@ -7,7 +7,7 @@ import re
 
 from service.facts import Strategy
 from service.rubric import lexicon
-from service.rubric.base import Context, Score, verdict
+from service.rubric.base import GREETING, Context, Score, verdict
 from service.rubric.text import Sentence, overlap, quote, scan
 from service.rubric.types import Criterion, CriterionResult
 
@@ -137,15 +137,13 @@ def _summary_figures(sentence: Sentence, ctx: Context) -> int:
     return len({q.value for q in ctx.draft.quantities_in(sentence)} & summary)
 
 
-# A greeting or a memo's header line says nothing yet: "Dear customer,", "Hi all", "To: all staff".
-_GREETING = re.compile(r"^(?:dear|hi|hello|hey)\b[^.!?\n]{0,60}[,:!]?$|^(?:to|from|cc|date|sent)\s*:")
 UP_FRONT = 3  # sentences of the body, after any greeting
 
 
 def _first_paragraph(ctx: Context) -> list[Sentence]:
     """The body's first sentences, after any greeting: where "up front" is."""
     body = [s for s in ctx.draft.sentences if s.start >= ctx.draft.body_offset]
-    said = [s for s in body if not _GREETING.match(s.lower.strip())]
+    said = [s for s in body if not GREETING.match(s.lower.strip())]
     return said[:UP_FRONT]
 
 
