@@ -38,6 +38,9 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.explanation, True, min(Score.FULL, Score.BARE_PASS + share), [quote(best)], "explains why, from the facts"
         )
+    answered = next((s for s in ctx.draft.matching(_ASKED) if s.stems & target), None)
+    if answered is not None:  # "You asked where our 9% fee goes": the facts' reason is that people asked
+        return verdict(Criterion.explanation, True, Score.QUALIFIED, [quote(answered)], "gives the facts' reason: people asked")
     return verdict(
         Criterion.explanation,
         False,
@@ -50,6 +53,10 @@ def check(ctx: Context) -> CriterionResult:
 def _explains(sentence: Sentence, target: frozenset[str], share: float) -> bool:
     found = len(sentence.stems & target)
     return found >= MIN_TERMS and (share >= EXPLAINED_SHARE or found >= EXPLAINED_TERMS)
+
+
+# People asked, and this answers them: a reason in itself when the facts say so.
+_ASKED = re.compile(r"\b(?:you|many of you|\d[\d,]* of you|customers|readers|people|sellers|members) (?:have |keep |often )?ask(?:ed|ing)?\b")
 
 
 def _target(ctx: Context) -> frozenset[str]:

@@ -310,7 +310,7 @@ CAUSAL = _rx(
 )
 EXCUSE = _rx(
     r"\b(?:unprecedented|unforeseen|unforeseeable|beyond our control|outside (?:of )?our control|no one could have|"
-    r"(?:a|an) (?:technical|system|it|computer) (?:issue|problem|error|glitch|fault)|record (?:\w+ ){0,2}(?:demand|volumes?)|"
+    r"(?:a|an) (?:\w+ )?(?:technical|system|it|computer) (?:issue|problem|error|glitch|fault)|record (?:\w+ ){0,2}(?:demand|volumes?)|"
     r"circumstances|act of god|perfect storm|industry-wide|everyone (?:else )?(?:is|was) affected|like many|"
     r"as with many)\b"
 )
