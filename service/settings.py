@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     load_local_model: bool = Field(
         default=True, description="Load the embedded model at start-up (needed when it is the default)."
     )
+    structured_output: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="Sectioned prompts: ask for every section in one call with a JSON schema (`on`), one call per "
+        "section (`off`), or JSON where litellm says the model supports response schemas (`auto`).",
+    )
 
     @field_validator("rate_limit")
     @classmethod

@@ -14,14 +14,14 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from service import errors
-from service.drafting.injection import check_output, scan_facts
+from service.drafting.injection import check_output, graded, scan_facts
 from service.drafting.plan import DraftPlan, earlier_commitments, make_plan
 from service.drafting.refine import Refiner, refine, with_refinement
 from service.drafting.response import build_response
 from service.llm.gateway import Completion, Gateway, GatewayEvents, LLMGateway
 from service.llm.local_model import LocalModel, load_local_model
 from service.prompts import PromptRegistry
-from service.rubric import RubricResult, grade
+from service.rubric import RubricResult
 from service.schemas import DraftOptions, DraftRequest, DraftResponse, PromptRef
 from service.settings import Settings
 
@@ -165,7 +165,7 @@ class Drafter:
         return build_response(plan, completion, checks, latency_ms, injection, warnings)
 
     def check(self, text: str, plan: DraftPlan) -> RubricResult:
-        return grade(
+        return graded(
             text,
             plan.facts,
             plan.strategy,
@@ -186,8 +186,9 @@ class Drafter:
 
 def grade_request(request: DraftRequest, text: str, settings: Settings) -> RubricResult:
     """Grade a text written for this request exactly as the pipeline grades its own drafts (the same
-    threshold, the same earlier commitments): for graders outside it, such as promptfoo's assertions."""
-    return grade(
+    threshold, the same earlier commitments, the same gate on injected text): for graders outside it, such as
+    promptfoo's assertions."""
+    return graded(
         text,
         request.facts,
         request.strategy,

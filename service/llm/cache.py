@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from service.atomic import write_json_atomic
-from service.llm.gateway import Completion, Gateway, Sampling
+from service.llm.gateway import Completion, Gateway, JsonSchema, Sampling
 
 
 def cache_key(**parts: Any) -> str:
@@ -56,6 +56,9 @@ class CachingGateway:
     def validate_model(self, model: str) -> str:
         return self.inner.validate_model(model)
 
+    def supports_json_schema(self, model: str) -> bool:
+        return self.inner.supports_json_schema(model)
+
     async def complete(
         self,
         messages: list[dict[str, str]],
@@ -63,12 +66,17 @@ class CachingGateway:
         model: str | None = None,
         sampling: Sampling = Sampling(),
         deadline: float | None = None,
+        json_schema: JsonSchema | None = None,
     ) -> Completion:
-        key = cache_key(messages=messages, model=model, sampling=asdict(sampling))
+        # a schema is part of the key only when there is one, so plain completions keep their earlier keys
+        shape = {"json_schema": json_schema} if json_schema is not None else {}
+        key = cache_key(messages=messages, model=model, sampling=asdict(sampling), **shape)
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        completion = await self.inner.complete(messages, model=model, sampling=sampling, deadline=deadline)
+        completion = await self.inner.complete(
+            messages, model=model, sampling=sampling, deadline=deadline, json_schema=json_schema
+        )
         self.cache.put(key, completion)
         return completion
 
