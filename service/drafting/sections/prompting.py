@@ -1,0 +1,66 @@
+"""The messages a sectioned prompt sends: one section from its own facts, a rewrite of a section that failed its
+checks, or every section at once for a provider that answers in JSON following a schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.drafting.sections.content import SectionSpec
+from service.facts_block import CLOSE, OPEN
+from service.llm.gateway import JsonSchema
+from service.prompts import PromptVersion
+
+MIN_WORDS = 15
+TOKENS_PER_WORD = 1.6
+TOKEN_SLACK = 40  # a section's label, punctuation and a little room past its word budget
+
+
+def facts_block(spec: SectionSpec) -> str:
+    """Only this section's facts, delimited like the whole facts block, one line each (no field names: a small
+    model copies them back)."""
+    return "\n".join([OPEN, *(fact.text for fact in spec.facts), CLOSE])
+
+
+def words_per_section(max_words: int, sections: int) -> int:
+    """A share of the draft's word limit; never so few that a plain sentence cannot fit."""
+    return max(MIN_WORDS, max_words // max(1, sections))
+
+
+def section_tokens(words: int) -> int:
+    return int(words * TOKENS_PER_WORD) + TOKEN_SLACK
+
+
+def section_variables(prompt: PromptVersion, spec: SectionSpec, base: dict[str, Any]) -> dict[str, Any]:
+    """What the section's templates are rendered with: the draft's variables, its facts and its instruction."""
+    instruction = prompt.render_template(f"section:{spec.name}", base)
+    return {**base, "facts_block": facts_block(spec), "instruction": instruction}
+
+
+def section_messages(prompt: PromptVersion, spec: SectionSpec, base: dict[str, Any]) -> list[dict[str, str]]:
+    return prompt.render(section_variables(prompt, spec, base))
+
+
+def rewrite_messages(
+    prompt: PromptVersion, spec: SectionSpec, base: dict[str, Any], draft: str, problems: list[str]
+) -> list[dict[str, str]]:
+    variables = {**section_variables(prompt, spec, base), "draft": draft, "feedback": "; ".join(problems)}
+    return prompt.render(variables, user="rewrite")
+
+
+def together_messages(prompt: PromptVersion, specs: list[SectionSpec], base: dict[str, Any]) -> list[dict[str, str]]:
+    """Every section in one request; the model answers with one JSON key per section."""
+    parts = [
+        {"name": s.name, "instruction": prompt.render_template(f"section:{s.name}", base), "facts_block": facts_block(s)}
+        for s in specs
+    ]
+    return prompt.render({**base, "parts": parts, "facts_block": "", "instruction": ""}, user="together")
+
+
+def sections_schema(specs: list[SectionSpec]) -> JsonSchema:
+    """The JSON the one-call path asks for: a string per section, all required, nothing else."""
+    return {
+        "type": "object",
+        "properties": {s.name: {"type": "string"} for s in specs},
+        "required": [s.name for s in specs],
+        "additionalProperties": False,
+    }
