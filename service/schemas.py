@@ -186,7 +186,7 @@ class DraftResponse(BaseModel):
 
 
 class ConsistencyIssue(BaseModel):
-    kind: str = Field(description="unsupported_claim, remedy, next update or plan")
+    kind: str = Field(description="not_a_message, unsupported_claim, remedy, next update or plan")
     detail: str
     channels: list[Channel]
 

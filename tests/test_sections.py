@@ -53,7 +53,7 @@ def answer(overrides: dict[str, str] | None = None) -> Callable[[dict[str, Any]]
 
 
 def _is_rewrite(request: dict[str, Any]) -> bool:
-    return "Your earlier answer was" in _instruction(request)
+    return "Your last answer was wrong" in _instruction(request)
 
 
 def _client(upstream: FakeUpstream, **settings: object) -> TestClient:

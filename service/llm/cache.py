@@ -26,6 +26,16 @@ def cache_key(**parts: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def completion_key(
+    messages: list[dict[str, str]], model: str | None, sampling: Sampling, json_schema: JsonSchema | None = None
+) -> str:
+    """A schema and stop sequences are part of the key only when there are some, so plain completions keep the
+    keys they had before either existed."""
+    sampled = {k: v for k, v in asdict(sampling).items() if not (k == "stop" and not v)}
+    shape = {"json_schema": json_schema} if json_schema is not None else {}
+    return cache_key(messages=messages, model=model, sampling=sampled, **shape)
+
+
 class CompletionCache:
     """One JSON file per completion under `root`, written atomically (a reader never sees half of one)."""
 
@@ -68,9 +78,7 @@ class CachingGateway:
         deadline: float | None = None,
         json_schema: JsonSchema | None = None,
     ) -> Completion:
-        # a schema is part of the key only when there is one, so plain completions keep their earlier keys
-        shape = {"json_schema": json_schema} if json_schema is not None else {}
-        key = cache_key(messages=messages, model=model, sampling=asdict(sampling), **shape)
+        key = completion_key(messages, model, sampling, json_schema)
         hit = self.cache.get(key)
         if hit is not None:
             return hit

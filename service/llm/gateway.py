@@ -35,6 +35,7 @@ class Sampling:
     temperature: float = 0.0
     max_tokens: int = 600
     seed: int = 0
+    stop: tuple[str, ...] = ()  # the answer ends before any of these (a section is one paragraph)
 
 
 @dataclass
@@ -238,6 +239,7 @@ class LLMGateway:
             "temperature": sampling.temperature,
             "max_tokens": sampling.max_tokens,
             "seed": sampling.seed,
+            **({"stop": list(sampling.stop)} if sampling.stop else {}),
             "timeout": timeout,
             "num_retries": 0,  # one retry loop only: ours
             "max_retries": 0,

@@ -11,7 +11,7 @@ from typing import Any
 from service.drafting.sections.assemble import Layout, Shape, fill, fit_social, layout
 from service.drafting.sections.checks import SectionContext
 from service.drafting.sections.content import SectionSpec, content_plan
-from service.drafting.sections.prompting import section_messages, section_tokens, words_per_section
+from service.drafting.sections.prompting import section_messages, words_per_section
 from service.drafting.sections.write import SectionJob, SectionWriter, Written
 from service.facts import Channel
 from service.llm.gateway import Completion, Gateway, Sampling
@@ -71,7 +71,6 @@ def plan_sections(
     specs = content_plan(context.facts, context.strategy, context.channel, context.suspicions)
     words = words_per_section(max_words, len(specs))
     model, sampling, rewrites, together = calls
-    sampling = replace(sampling, max_tokens=min(sampling.max_tokens, section_tokens(words)))
     job = SectionJob(
         prompt, specs, {**variables, "words": words}, replace(context, words=words), model, sampling, rewrites, together
     )

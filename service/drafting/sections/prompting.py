@@ -11,8 +11,9 @@ from service.llm.gateway import JsonSchema
 from service.prompts import PromptVersion
 
 MIN_WORDS = 15
-TOKENS_PER_WORD = 1.6
-TOKEN_SLACK = 40  # a section's label, punctuation and a little room past its word budget
+LEAD_WORDS = 8  # room for the words a section adds to its facts ("This happened because ...")
+TOKENS_PER_WORD = 1.5
+TOKEN_SLACK = 10
 
 
 def facts_block(spec: SectionSpec) -> str:
@@ -26,14 +27,23 @@ def words_per_section(max_words: int, sections: int) -> int:
     return max(MIN_WORDS, max_words // max(1, sections))
 
 
+def section_words(spec: SectionSpec, share: int) -> int:
+    """A section's word limit: its share of the draft's, or its facts and a lead when they need more (a
+    section that must keep every figure cannot be shorter than its facts)."""
+    return max(share, sum(len(f.text.split()) for f in spec.facts) + LEAD_WORDS)
+
+
 def section_tokens(words: int) -> int:
+    """Tokens to allow a section of this many words: enough to finish it, too few to ramble on."""
     return int(words * TOKENS_PER_WORD) + TOKEN_SLACK
 
 
 def section_variables(prompt: PromptVersion, spec: SectionSpec, base: dict[str, Any]) -> dict[str, Any]:
-    """What the section's templates are rendered with: the draft's variables, its facts and its instruction."""
-    instruction = prompt.render_template(f"section:{spec.name}", base)
-    return {**base, "facts_block": facts_block(spec), "instruction": instruction}
+    """What the section's templates are rendered with: the draft's variables (its word limit set for this
+    section), its facts and its instruction."""
+    variables = {**base, "words": section_words(spec, int(base["words"]))}
+    instruction = prompt.render_template(f"section:{spec.name}", variables)
+    return {**variables, "facts_block": facts_block(spec), "instruction": instruction}
 
 
 def section_messages(prompt: PromptVersion, spec: SectionSpec, base: dict[str, Any]) -> list[dict[str, str]]:

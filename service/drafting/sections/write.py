@@ -17,7 +17,8 @@ from service.drafting.sections.content import SectionSpec
 from service.drafting.sections.plain import plain
 from service.drafting.sections.prompting import (
     rewrite_messages,
-    section_messages,
+    section_tokens,
+    section_variables,
     sections_schema,
     together_messages,
 )
@@ -25,6 +26,11 @@ from service.llm.gateway import Completion, Gateway, Sampling
 from service.prompts import PromptVersion
 
 MAX_TOGETHER_TOKENS = 4000
+# A section is one paragraph: what a model writes after a line break is not part of it.
+SECTION_STOP = ("\n",)
+# A rewrite sampled as greedily as the first try mostly repeats it (a small model reads the instruction, not
+# the feedback): warm enough to differ, like best-of-n's samples.
+REWRITE_MIN_TEMPERATURE = 0.7
 _LABEL = re.compile(r"^\s*(?:subject|headline|title|answer|sentence)\s*:\s*", re.IGNORECASE)
 _QUOTES = "\"'“”‘’"
 
@@ -67,24 +73,34 @@ class SectionWriter:
 
     async def _section(self, spec: SectionSpec, text: str | None) -> Written:
         job = self.job
+        variables = section_variables(job.prompt, spec, job.variables)
+        words = int(variables["words"])
+        sampling = replace(
+            job.sampling, max_tokens=min(job.sampling.max_tokens, section_tokens(words)), stop=SECTION_STOP
+        )
         if text is None:
-            text = await self._call(section_messages(job.prompt, spec, job.variables))
-        instruction = job.prompt.render_template(f"section:{spec.name}", job.variables)
-        found = problems(text, spec, job.context, instruction)
+            text = await self._call(job.prompt.render(variables), sampling)
+        context = replace(job.context, words=words)
+        found = problems(text, spec, context, str(variables["instruction"]))
         rewrites = 0
         while found and rewrites < job.rewrites:
             rewrites += 1
-            text = await self._call(rewrite_messages(job.prompt, spec, job.variables, text, found))
-            found = problems(text, spec, job.context, instruction)
+            warm = replace(
+                sampling,
+                temperature=max(sampling.temperature, REWRITE_MIN_TEMPERATURE),
+                seed=sampling.seed + rewrites,
+            )
+            text = await self._call(rewrite_messages(job.prompt, spec, job.variables, text, found), warm)
+            found = problems(text, spec, context, str(variables["instruction"]))
         if found:
             return Written(spec, plain(spec), rewritten=rewrites > 0, fallback=True)
         return Written(spec, text, rewritten=rewrites > 0)
 
-    async def _call(self, messages: list[dict[str, str]]) -> str:
+    async def _call(self, messages: list[dict[str, str]], sampling: Sampling) -> str:
         """The model's text for one section, tidied; an empty answer is a failed section, not a failed draft."""
         try:
             completion = await self.gateway.complete(
-                messages, model=self.job.model, sampling=self.job.sampling, deadline=self.deadline
+                messages, model=self.job.model, sampling=sampling, deadline=self.deadline
             )
         except errors.UpstreamBadOutput:
             return ""
