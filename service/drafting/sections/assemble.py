@@ -28,7 +28,7 @@ HEADING_LABEL = {Channel.email: "Subject: ", Channel.press_statement: "Headline:
 MEMO_OPENING = "To all staff:\n\n"
 MEMO_GUIDANCE = (
     "What to tell customers: only what this memo says, in its words.\n"
-    "Do not promise anything this memo does not give: no other dates, figures, refunds or credits."
+    "What not to promise: anything this memo does not say."
 )
 
 Layout = list[str | SectionSpec]
