@@ -71,27 +71,30 @@ def fill(items: Layout, written: dict[str, Written]) -> str:
 
 
 def fit_social(sections: list[Written]) -> list[Written]:
-    """The sections that fit in a social post, in order: each is kept if it still fits, else left out (a plain
-    apology too long to fit is kept as its bare first sentence); a first section too long on its own is cut
-    at a word."""
+    """The sections that fit in a social post, in order: each is kept if it still fits, else left out; a plain
+    apology is cut to its bare first sentence when that lets more sections fit; a first section too long on its
+    own is cut at a word."""
     first = sections[0]
     if len(first.text) > SOCIAL_MAX_CHARS:
         first = replace(first, text=first.text[: SOCIAL_MAX_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…")
-    kept = [first]
-    for section in sections[1:]:
-        for version in _shorter(section):
-            if len(" ".join(w.text for w in [*kept, version])) <= SOCIAL_MAX_CHARS:
-                kept.append(version)
-                break
+    whole = _greedy([first, *sections[1:]])
+    short = _greedy([first, *(_bare_apology(s) for s in sections[1:])])
+    return short if len(short) > len(whole) else whole
+
+
+def _greedy(sections: list[Written]) -> list[Written]:
+    kept: list[Written] = []
+    for section in sections:
+        if not kept or len(" ".join(w.text for w in [*kept, section])) <= SOCIAL_MAX_CHARS:
+            kept.append(section)
     return kept
 
 
-def _shorter(section: Written) -> list[Written]:
-    """The section, then shorter forms of it that say the same thing."""
-    if section.spec.name == "apology" and section.fallback:
-        bare = replace(section.spec, facts=())
-        return [section, replace(section, spec=bare, text=BARE_APOLOGY)]
-    return [section]
+def _bare_apology(section: Written) -> Written:
+    """A plain apology without the list of who was affected (its sources go with it)."""
+    if section.spec.name != "apology" or not section.fallback:
+        return section
+    return replace(section, spec=replace(section.spec, facts=()), text=BARE_APOLOGY)
 
 
 def _before(spec: SectionSpec, previous: SectionSpec | None, shape: Shape) -> list[str]:
