@@ -41,7 +41,7 @@ class DraftOptions(InputModel):
         ge=0,
         le=3,
         description="Critique-and-revise rounds for a draft that fails criteria. With a sectioned prompt: extra "
-        "rewrites for a section that fails its checks (one is always made) before it falls back.",
+        "rewrites for a section that fails its checks (beyond TRUSTDRAFT_SECTION_REWRITES) before it falls back.",
     )
     return_candidates: JsonBool = Field(
         default=False, description="Include every sampled candidate (with its checks) in the response."

@@ -125,6 +125,9 @@ def test_a_rewrite_that_passes_is_kept_and_revise_buys_more_rewrites(upstream: F
     upstream.reply = answer({"remedy": wrong})
     _draft(upstream, {**BODY, "options": {"revise": 2}})
     assert sum(_section_of(r.body) == "remedy" for r in upstream.requests) == 1 + 1 + 2  # the one rewrite, and 2 more
+    upstream.reset()
+    remedy = next(s for s in _draft(upstream, section_rewrites=0)["sections"] if s["name"] == "remedy")
+    assert remedy["fallback"] and not remedy["rewritten"] and upstream.calls == len(ORDER)  # no rewrite at all
 
 
 def test_structured_output_asks_for_every_section_in_one_call(upstream: FakeUpstream) -> None:
@@ -217,3 +220,17 @@ def test_the_readme_example_body_drafts_sectioned(upstream: FakeUpstream) -> Non
     body = json.loads((ROOT / "examples" / "request.json").read_text())
     draft = _draft(upstream, {**body, "prompt": "reactive-sections@v1"})
     assert [s["name"] for s in draft["sections"]] == ORDER
+
+
+def test_best_of_n_drafts_n_sectioned_drafts_and_keeps_the_best_ones_sections(upstream: FakeUpstream) -> None:
+    def reply(request: dict[str, Any]) -> str:  # the greedy draft invents a refund; the warm one does not
+        if _section_of(request) == "remedy" and request["temperature"] == 0.0:
+            return "To make up for it, every customer gets a $50 refund."
+        return answer()(request)
+
+    upstream.reply = reply
+    draft = _draft(upstream, {**BODY, "options": {"n": 2, "return_candidates": True}})
+    assert len(draft["candidates"]) == 2 and draft["checks"]["passed"]
+    remedy = next(s for s in draft["sections"] if s["name"] == "remedy")
+    assert not remedy["fallback"] and remedy["text"] == GOOD["To make up for it"]
+    assert draft["candidates"][0]["text"].endswith(draft["text"])  # the best candidate is the one returned

@@ -90,7 +90,7 @@ def _sectioned(
         request.facts, request.strategy, request.channel, scan_facts(request.facts), settings.pass_threshold
     )
     shared = {k: v for k, v in variables.items() if k not in ("facts_block", "history_block")}
-    rewrites = 1 + request.options.revise
+    rewrites = settings.section_rewrites + request.options.revise
     max_words = int(str(variables["max_words"]))
     calls = (model, sampling, rewrites, gateway.supports_json_schema(model))
     return plan_sections(prompt, context, shared, calls, max_words)

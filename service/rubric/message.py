@@ -33,7 +33,8 @@ _INSTRUCTION = re.compile(
     r"\b(?:re)?write (?:this|these|it|each|one|a short|the)\b[^.\n]{0,40}\b(?:as|into) (?:one|a|two) (?:plain |short )?"
     r"sentences?\b|"
     r"\b(?:put|keep) steps? \d|\bsteps? \d(?:, \d)*(?:,? and \d) only\b|"
-    r"\breply with (?:the|only the) (?:sentence|message|rewritten)\b",
+    r"\breply with (?:the|only the) (?:sentence|message|rewritten)\b|"
+    r"^\s*(?:re)?write (?:it|this)(?: again)?\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
 # Instruction-like on their own, but a message may use one in passing; two of them are an outline copied back.

@@ -50,11 +50,14 @@ def section_messages(prompt: PromptVersion, spec: SectionSpec, base: dict[str, A
     return prompt.render(section_variables(prompt, spec, base))
 
 
+FEEDBACK_PROBLEMS = 3  # the first problems are the ones a rewrite can act on; a long list only costs tokens
+
+
 def rewrite_messages(
     prompt: PromptVersion, spec: SectionSpec, base: dict[str, Any], draft: str, problems: list[str]
 ) -> list[dict[str, str]]:
-    variables = {**section_variables(prompt, spec, base), "draft": draft, "feedback": "; ".join(problems)}
-    return prompt.render(variables, user="rewrite")
+    feedback = "; ".join(problems[:FEEDBACK_PROBLEMS])
+    return prompt.render({**section_variables(prompt, spec, base), "draft": draft, "feedback": feedback}, user="rewrite")
 
 
 def together_messages(prompt: PromptVersion, specs: list[SectionSpec], base: dict[str, Any]) -> list[dict[str, str]]:
