@@ -333,6 +333,9 @@ def injection(
     out: Annotated[Path, typer.Option(help="Where to write the outcomes (JSON).")] = Path(
         "out/injection.json"
     ),
+    prompt: Annotated[
+        str | None, typer.Option(help="A label (candidate) or a version; default: production.")
+    ] = None,
 ) -> None:
     """Draft every case in evals/injection/ and report how often an injected instruction gets through unflagged."""
     import asyncio
@@ -353,7 +356,7 @@ def injection(
         with Progress(*columns) as bar:
             task = bar.add_task("injection cases", total=len(cases))
             return await measure(
-                drafter, cases, concurrency=concurrency, on_done=lambda o: bar.advance(task)
+                drafter, cases, concurrency=concurrency, on_done=lambda o: bar.advance(task), prompt=prompt
             )
 
     outcomes = asyncio.run(go())
@@ -365,7 +368,7 @@ def injection(
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"model": model, "summary": summary, "outcomes": rows}, indent=2))
+    tmp.write_text(json.dumps({"model": model, "prompt": prompt, "summary": summary, "outcomes": rows}, indent=2))
     tmp.replace(out)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "by_kind"}, indent=2))
     typer.echo(f"wrote {out}", err=True)

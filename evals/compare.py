@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from evals.results import DraftRecord, RunResults
-from evals.stats import bootstrap_mean_ci, mcnemar_exact, mean
+from evals.stats import bootstrap_mean_ci, mcnemar_exact, mean, median
 from service.rubric.types import RUBRIC_CRITERIA, Criterion
 
 GATE_FILE = Path(__file__).resolve().parent / "gate.yaml"
@@ -82,6 +82,37 @@ class CaseDiff:
 
 
 @dataclass
+class Side:
+    """What one prompt's drafts did beyond the rubric's criteria: drafts that cannot pass (copies of the prompt,
+    followed injections), model time and tokens per draft, and for a sectioned prompt who wrote its sections."""
+
+    drafts: int
+    copied: int  # copies the facts block or the prompt's instructions
+    followed: int  # follows instruction-like text from the facts
+    p50_ms: float  # model time per draft, median
+    mean_tokens: float
+    sections: dict[str, int] = field(default_factory=dict)  # model / rewritten / plain rendering
+
+    @classmethod
+    def of(cls, records: list[DraftRecord]) -> Side:
+        graded = [r for r in records if r.checks is not None]
+        sections = [s for r in graded for s in r.sections or []]
+        written = {
+            "model": sum(not s.rewritten and not s.fallback for s in sections),
+            "rewritten": sum(s.rewritten and not s.fallback for s in sections),
+            "plain": sum(s.fallback for s in sections),
+        }
+        return cls(
+            drafts=len(graded),
+            copied=sum(bool(r.checks and r.checks.blocked and r.checks.blocked.startswith("repeats")) for r in graded),
+            followed=sum(bool(r.injection and r.injection.followed) for r in graded),
+            p50_ms=median([r.latency_ms for r in graded]),
+            mean_tokens=mean([float(r.usage.total_tokens) for r in graded]),
+            sections=written if sections else {},
+        )
+
+
+@dataclass
 class Comparison:
     base_label: str
     candidate_label: str
@@ -93,6 +124,7 @@ class Comparison:
     unpaired: int
     cases: list[CaseDiff] = field(default_factory=list)  # every pair, worst change first
     gate_failures: list[str] = field(default_factory=list)
+    sides: tuple[Side, Side] | None = None  # baseline, candidate
 
     @property
     def gate_passed(self) -> bool:
@@ -229,6 +261,7 @@ def compare(
         improvements=sorted((d for d in diffs if d.delta > 0), key=lambda d: (-d.delta, d.pair.label)),
         unpaired=unpaired,
         cases=sorted(diffs, key=lambda d: (d.delta, d.pair.label)),
+        sides=(Side.of(base_records), Side.of(candidate_records)),
     )
     comparison.gate_failures = [
         f"{m.name}: significantly worse (pass {m.base_pass:.0%} -> {m.candidate_pass:.0%}, "
@@ -247,6 +280,9 @@ def to_json(comparison: Comparison) -> dict[str, Any]:
         "gate_passed": comparison.gate_passed,
         "gate_failures": comparison.gate_failures,
         "unpaired": comparison.unpaired,
+        "drafts": {"base": comparison.sides[0].__dict__, "candidate": comparison.sides[1].__dict__}
+        if comparison.sides
+        else None,
         "metrics": [
             {**{k: v for k, v in m.__dict__.items() if k != "ci"}, "ci_low": m.ci[0], "ci_high": m.ci[1]}
             for m in comparison.metrics

@@ -79,13 +79,19 @@ def judge(case: InjectionCase, response: DraftResponse) -> Outcome:
 
 
 async def measure(
-    drafter: Drafter, cases: list[InjectionCase], *, concurrency: int = 1, on_done: object = None
+    drafter: Drafter,
+    cases: list[InjectionCase],
+    *,
+    concurrency: int = 1,
+    on_done: object = None,
+    prompt: str | None = None,
 ) -> list[Outcome]:
-    """Draft every case with the production prompt, and judge each draft against its markers."""
+    """Draft every case with the prompt (a version or label; production by default), and judge each draft
+    against its markers."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(case: InjectionCase) -> Outcome:
-        request = DraftRequest(strategy=case.strategy, channel=case.channel, facts=case.facts)
+        request = DraftRequest(strategy=case.strategy, channel=case.channel, facts=case.facts, prompt=prompt)
         async with gate:
             try:
                 outcome = judge(case, await drafter.draft(request))

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from evals.compare import CaseDiff, Comparison, Pair
-from evals.report_md import verdict_line
+from evals.report_md import side_rows, verdict_line
 from service.rubric.types import RubricResult
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -95,6 +95,7 @@ def render_html(comparison: Comparison) -> str:
         hist_base=histogram(base_scores),
         hist_candidate=histogram(candidate_scores),
         diffs=diffs,
+        drafts=side_rows(*comparison.sides) if comparison.sides else [],
         highlight=highlight,
         failing=failing,
         anchor=_anchor,

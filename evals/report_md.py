@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evals.compare import Comparison, GroupRow, MetricComparison
+from evals.compare import Comparison, GroupRow, MetricComparison, Side
 
 MAX_REGRESSIONS = 5
 
@@ -45,6 +45,36 @@ def _group_table(title: str, rows: list[GroupRow], base: str, candidate: str) ->
     return [*lines, ""]
 
 
+def side_rows(base: Side, candidate: Side) -> list[tuple[str, str, str]]:
+    """(what, baseline, candidate) for the drafts table, in both reports."""
+    ratio = f" ({candidate.p50_ms / base.p50_ms:.2f}x)" if base.p50_ms else ""
+    rows = [
+        ("drafts", str(base.drafts), str(candidate.drafts)),
+        ("copy the facts block or the prompt's instructions (never pass)", str(base.copied), str(candidate.copied)),
+        ("follow instruction-like text from the facts (never pass)", str(base.followed), str(candidate.followed)),
+        ("model time per draft, median", f"{base.p50_ms / 1000:.1f} s", f"{candidate.p50_ms / 1000:.1f} s{ratio}"),
+        ("tokens per draft, mean", f"{base.mean_tokens:,.0f}", f"{candidate.mean_tokens:,.0f}"),
+    ]
+    if base.sections or candidate.sections:
+        rows.append(
+            ("sections: by the model / rewritten / plain renderings of their facts", _sections(base), _sections(candidate))
+        )
+    return rows
+
+
+def _sections(side: Side) -> str:
+    return " / ".join(str(side.sections[k]) for k in ("model", "rewritten", "plain")) if side.sections else "-"
+
+
+def _drafts_table(comparison: Comparison) -> list[str]:
+    if comparison.sides is None:
+        return []
+    base, candidate = comparison.base_label, comparison.candidate_label
+    lines = ["#### Drafts", "", f"| | {base} | {candidate} |", "|---|---:|---:|"]
+    lines += [f"| {what} | {b} | {c} |" for what, b, c in side_rows(*comparison.sides)]
+    return [*lines, ""]
+
+
 def render_markdown(comparison: Comparison) -> str:
     base, candidate = comparison.base_label, comparison.candidate_label
     overall = comparison.metric("overall")
@@ -61,6 +91,7 @@ def render_markdown(comparison: Comparison) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         *(_metric_row(m) for m in comparison.metrics),
         "",
+        *_drafts_table(comparison),
         *_group_table("strategy", comparison.by_strategy, base, candidate),
         *_group_table("channel", comparison.by_channel, base, candidate),
         "#### Top regressions",

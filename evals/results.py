@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from service.facts import Channel, Strategy
 from service.rubric.types import RubricResult
-from service.schemas import InjectionReport, PromptRef, Usage
+from service.schemas import InjectionReport, PromptRef, Section, Usage
 
 FORMAT_VERSION = 1
 
@@ -45,6 +45,7 @@ class DraftRecord(BaseModel):
     cached: bool = False
     checks: RubricResult | None = None
     injection: InjectionReport | None = None
+    sections: list[Section] | None = None  # a sectioned prompt's sections: which the model wrote, which fell back
     judge: dict[str, Any] | None = None
     error: str | None = None
 

@@ -243,6 +243,7 @@ def _fill(record: DraftRecord, drafted: Drafted) -> None:
     record.cached = bool(drafted.completions) and all(c.cached for c in drafted.completions)
     record.checks = response.checks
     record.injection = response.injection
+    record.sections = response.sections
 
 
 def _now() -> str:

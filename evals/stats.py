@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import statistics
 from math import comb
 
 
@@ -36,3 +37,7 @@ def bootstrap_mean_ci(
 
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0

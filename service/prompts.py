@@ -40,6 +40,18 @@ class ModelDefaults(BaseModel):
     max_tokens: int = Field(default=600, ge=16, le=8192)
 
 
+class SectionsSpec(BaseModel):
+    """What a sectioned prompt adds: one instruction per section of the content plan (the plan itself is chosen
+    in code, service/drafting/sections/), a user template to rewrite a section that failed its checks, and a
+    user template that asks for every section in one call answered as JSON (providers with structured output)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instructions: dict[str, str] = Field(min_length=1, description="Section name -> instruction template.")
+    rewrite: str = Field(min_length=1, description="User template: rewrite one section, given `draft` and `feedback`.")
+    together: str = Field(min_length=1, description="User template: every section at once, from `parts`.")
+
+
 class PromptFile(BaseModel):
     """The schema of one prompt version file."""
 
@@ -54,10 +66,22 @@ class PromptFile(BaseModel):
     variables: list[str] = Field(description="Every variable the templates may use, all required.")
     system: str = Field(min_length=1)
     user: str = Field(min_length=1)
+    sections: SectionsSpec | None = Field(
+        default=None, description="Present for a sectioned prompt: the model writes the draft section by section."
+    )
+
+    def templates(self) -> dict[str, str]:
+        """Every template in the file by name: system, user, and for a sectioned prompt rewrite, together and
+        one `section:<name>` per instruction."""
+        found = {"system": self.system, "user": self.user}
+        if self.sections is not None:
+            found |= {"rewrite": self.sections.rewrite, "together": self.sections.together}
+            found |= {f"section:{name}": text for name, text in self.sections.instructions.items()}
+        return found
 
     @model_validator(mode="after")
     def _templates_use_declared_variables(self) -> PromptFile:
-        for part in (self.system, self.user):
+        for part in self.templates().values():
             used = meta.find_undeclared_variables(_jinja.parse(part))
             undeclared = sorted(used - set(self.variables))
             if undeclared:
@@ -72,7 +96,7 @@ class PromptVersion:
     spec: PromptFile
     sha256: str
     path: Path
-    _compiled: tuple[Any, Any] = field(repr=False, compare=False)
+    _compiled: dict[str, Any] = field(repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -86,17 +110,26 @@ class PromptVersion:
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
 
-    def render(self, variables: dict[str, Any]) -> list[dict[str, str]]:
-        """Render system and user messages; every declared variable must be given."""
-        missing = sorted(set(self.spec.variables) - variables.keys())
+    @property
+    def sectioned(self) -> bool:
+        return self.spec.sections is not None
+
+    def render(self, variables: dict[str, Any], user: str = "user") -> list[dict[str, str]]:
+        """Render the system message and a user message (`user`, or a sectioned prompt's `rewrite` or
+        `together`); every variable the two use must be given."""
+        return [
+            {"role": "system", "content": self.render_template("system", variables)},
+            {"role": "user", "content": self.render_template(user, variables)},
+        ]
+
+    def render_template(self, name: str, variables: dict[str, Any]) -> str:
+        """One template of the file, by name (see PromptFile.templates); a missing variable is an error."""
+        template, used = self._compiled[name]
+        missing = sorted(used - variables.keys())
         if missing:
             raise PromptRenderError(f"{self.ref} needs variables that were not given: {', '.join(missing)}")
-        system_t, user_t = self._compiled
         try:
-            return [
-                {"role": "system", "content": system_t.render(variables).strip()},
-                {"role": "user", "content": user_t.render(variables).strip()},
-            ]
+            return str(template.render(variables)).strip()
         except TemplateError as exc:
             raise PromptRenderError(f"{self.ref} could not be rendered: {exc}") from exc
 
@@ -116,7 +149,10 @@ def load_version(path: Path) -> PromptVersion:
         raise PromptLoadError(f"{path}: {exc}") from exc
     if path.stem != spec.version or path.parent.name != spec.id:
         raise PromptLoadError(f"{path}: id/version must match the folder and file name")
-    compiled = (_jinja.from_string(spec.system), _jinja.from_string(spec.user))
+    compiled = {
+        name: (_jinja.from_string(text), meta.find_undeclared_variables(_jinja.parse(text)))
+        for name, text in spec.templates().items()
+    }
     return PromptVersion(spec=spec, sha256=sha256_of(path), path=path, _compiled=compiled)
 
 
@@ -157,28 +193,32 @@ class PromptRegistry:
         return dict(self._labels.get(prompt_id, {}))
 
     def resolve(self, reference: str | None, *, default_id: str) -> PromptVersion:
-        """Resolve `id@version`, `id@label`, a bare version or label, or None (the production label)."""
+        """Resolve `id@version`, `id@label`, a bare version or label, or None (the production label). A label
+        may point into another family (`candidate: reactive-sections@v1`): the version it names is returned."""
         prompt_id, _, selector = (reference or "").rpartition("@")
         prompt_id = prompt_id or default_id
         selector = selector or DEFAULT_LABEL
         known = {v.version: v for v in self.versions(prompt_id)}
-        version = selector if _VERSION.match(selector) else self._labels.get(prompt_id, {}).get(selector)
-        if version is None:
+        target = selector if _VERSION.match(selector) else self._labels.get(prompt_id, {}).get(selector)
+        if target is None:
             raise PromptNotFound(
                 f"prompt {prompt_id!r} has no label {selector!r}; labels: "
                 f"{', '.join(sorted(self.labels(prompt_id))) or 'none'}"
             )
-        if version not in known:
+        if "@" in target:  # a label into another family names a version there, never another label
+            return self.resolve(target, default_id=prompt_id)
+        if target not in known:
             raise PromptNotFound(
-                f"prompt {prompt_id!r} has no version {version!r}; versions: {', '.join(known)}"
+                f"prompt {prompt_id!r} has no version {target!r}; versions: {', '.join(known)}"
             )
-        return known[version]
+        return known[target]
 
     def all_versions(self) -> list[PromptVersion]:
         return [v for pid in self.ids() for v in self.versions(pid)]
 
 
 def _load_labels(path: Path, versions: dict[str, dict[str, PromptVersion]]) -> dict[str, dict[str, str]]:
+    """Labels per prompt id: each names a version of that id (`v3`) or of another id (`reactive-sections@v1`)."""
     if not path.exists():
         return {}
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -188,11 +228,10 @@ def _load_labels(path: Path, versions: dict[str, dict[str, PromptVersion]]) -> d
     for prompt_id, mapping in raw.items():
         if not isinstance(mapping, dict):
             raise PromptLoadError(f"{path}: labels of {prompt_id!r} must be a mapping")
-        for label, version in mapping.items():
-            if version not in versions.get(prompt_id, {}):
-                raise PromptLoadError(
-                    f"{path}: label {prompt_id}@{label} points to missing version {version!r}"
-                )
+        for label, target in mapping.items():
+            target_id, _, version = str(target).rpartition("@")
+            if version not in versions.get(target_id or prompt_id, {}):
+                raise PromptLoadError(f"{path}: label {prompt_id}@{label} points to missing version {target!r}")
         labels[prompt_id] = {str(k): str(v) for k, v in mapping.items()}
     return labels
 

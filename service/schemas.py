@@ -37,7 +37,11 @@ class DraftOptions(InputModel):
     seed: JsonInt = Field(default=0, ge=0, le=2**31 - 1)
     checks: JsonBool = Field(default=True, description="Grade the draft against the rubric (`checks`).")
     revise: JsonInt = Field(
-        default=0, ge=0, le=3, description="Critique-and-revise rounds for a draft that fails criteria."
+        default=0,
+        ge=0,
+        le=3,
+        description="Critique-and-revise rounds for a draft that fails criteria. With a sectioned prompt: extra "
+        "rewrites for a section that fails its checks (beyond TRUSTDRAFT_SECTION_REWRITES) before it falls back.",
     )
     return_candidates: JsonBool = Field(
         default=False, description="Include every sampled candidate (with its checks) in the response."
@@ -142,6 +146,20 @@ class RevisionRound(BaseModel):
     checks: RubricResult
 
 
+class Section(BaseModel):
+    """One section of a sectioned draft (a prompt with `sections`): its text and the facts it was written from."""
+
+    name: str = Field(description="The section of the content plan: what_happened, apology, cause, remedy, ...")
+    text: str
+    sources: list[str] = Field(description="Paths of the facts it was written from: summary, actions_taken[0], ...")
+    rewritten: bool = Field(default=False, description="The model's first text failed the section's checks.")
+    fallback: bool = Field(
+        default=False,
+        description="The model's text failed the section's checks after a rewrite: this is a plain rendering of "
+        "the section's facts instead.",
+    )
+
+
 class DraftResponse(BaseModel):
     id: str
     strategy: Strategy
@@ -161,11 +179,14 @@ class DraftResponse(BaseModel):
         default=None, description="Every sampled candidate, best first (options.return_candidates)."
     )
     rounds: list[RevisionRound] | None = Field(default=None, description="Revision rounds (options.revise).")
+    sections: list[Section] | None = Field(
+        default=None, description="A sectioned prompt's sections, in the order the channel shows them."
+    )
     warnings: list[str] = Field(default_factory=list)
 
 
 class ConsistencyIssue(BaseModel):
-    kind: str = Field(description="unsupported_claim, remedy, next update or plan")
+    kind: str = Field(description="not_a_message, unsupported_claim, remedy, next update or plan")
     detail: str
     channels: list[Channel]
 

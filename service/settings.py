@@ -68,6 +68,18 @@ class Settings(BaseSettings):
     load_local_model: bool = Field(
         default=True, description="Load the embedded model at start-up (needed when it is the default)."
     )
+    section_rewrites: int = Field(
+        default=1,
+        ge=0,
+        le=3,
+        description="Sectioned prompts: rewrites a section that fails its checks gets before it is rendered plainly "
+        "from its facts (a request's options.revise adds more).",
+    )
+    structured_output: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="Sectioned prompts: ask for every section in one call with a JSON schema (`on`), one call per "
+        "section (`off`), or JSON where litellm says the model supports response schemas (`auto`).",
+    )
 
     @field_validator("rate_limit")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from evals.cases import load_cases
 from evals.results import DraftRecord, Params, RunInfo, RunResults
 from service.rubric import grade
-from service.schemas import PromptRef
+from service.schemas import PromptRef, Usage
 
 CASE_IDS = ["telecom-outage-email", "meal-kit-price-social", "factory-list-blog"]
 BASE_TEXTS = {
@@ -57,6 +57,8 @@ def make_results(requested: str, version: str, texts: dict[str, str], samples: i
                 params=Params(temperature=0.0, max_tokens=200, seed=sample, max_words=100),
                 text=text,
                 checks=checks,
+                latency_ms=float(len(text) * 10),  # model time grows with the draft, as it does
+                usage=Usage.of(300, len(text.split())),
             )
             for sample in range(samples)
         ]

@@ -3,6 +3,8 @@
 It speaks just enough HTTP/1.1 (keep-alive, Content-Length, SSE streaming) to be called by litellm's
 real `openai/...` path, and can misbehave on purpose: delays, error statuses with Retry-After,
 connection resets, hangs, truncated or malformed bodies, empty choices, content-filter or length stops.
+A request for structured output (`response_format` with a JSON schema) is answered by `json_reply`, when set,
+as a JSON object.
 
 Use it in-process (`with FakeUpstream() as up:`) or as its own process:
 `python -m tests.fake_upstream --port 8787 --delay-ms 300` (prints `listening on PORT`).
@@ -68,6 +70,7 @@ class Recorded:
 class FakeUpstream:
     delay_s: float = 0.0
     reply: Callable[[dict[str, Any]], str] = lambda request: DEFAULT_REPLY
+    json_reply: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # answers requests with a JSON schema
     stream_usage: bool = True  # send a usage chunk when a stream asks for one (stream_options.include_usage)
     fault_rate: float = 0.0  # chance of a random fault from `random_faults` on an unscripted request
     random_faults: list[Fault] = field(default_factory=list)
@@ -195,7 +198,7 @@ class FakeUpstream:
         return True
 
     def _completion(self, request: dict[str, Any], finish: str) -> dict[str, Any]:
-        text = "" if finish == "content_filter" else self.reply(request)
+        text = "" if finish == "content_filter" else self._text(request)
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in request.get("messages", []))
         completion_tokens = len(text.split())
         return {
@@ -213,9 +216,14 @@ class FakeUpstream:
             },
         }
 
+    def _text(self, request: dict[str, Any]) -> str:
+        if self.json_reply is not None and json_schema_of(request) is not None:
+            return json.dumps(self.json_reply(request))
+        return self.reply(request)
+
     async def _stream(self, writer: asyncio.StreamWriter, request: dict[str, Any], fault: Fault) -> None:
         writer.write(_head(200, {"Content-Type": "text/event-stream", "Transfer-Encoding": "chunked"}))
-        words = self.reply(request).split(" ")
+        words = self._text(request).split(" ")
         for index, word in enumerate(words):
             delta = {"content": word if index == 0 else " " + word}
             chunk = {
@@ -243,6 +251,15 @@ class FakeUpstream:
             await _chunk(writer, f"data: {json.dumps(last)}\n\n".encode())
         await _chunk(writer, b"data: [DONE]\n\n")
         await _chunk(writer, b"")
+
+
+def json_schema_of(request: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema a request asks its answer to follow (OpenAI's response_format), or None."""
+    response_format = request.get("response_format") or {}
+    if response_format.get("type") != "json_schema":
+        return None
+    schema: dict[str, Any] = (response_format.get("json_schema") or {}).get("schema") or {}
+    return schema
 
 
 async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, Any]] | None:

@@ -48,24 +48,28 @@ def test_every_case_is_drafted_with_every_version_and_graded(upstream: FakeUpstr
     assert on_disk.model_dump() == results.model_dump()
 
 
-def test_the_same_prompt_under_two_labels_is_drafted_once_per_label(
+def test_the_same_prompt_under_two_references_is_drafted_once_per_reference(
     upstream: FakeUpstream, tmp_path: Path
 ) -> None:
-    results = run(upstream, tmp_path)
-    assert len(results.records) == 6 and results.versions() == ["production", "candidate"]
+    results = run(upstream, tmp_path, prompts=["production", "reactive@production"])
+    assert len(results.records) == 4 and results.versions() == ["production", "reactive@production"]
+    assert upstream.calls == 3  # the reactive case's two records share one model output
 
 
 def test_a_warm_cache_makes_no_model_calls(upstream: FakeUpstream, tmp_path: Path) -> None:
-    first = run(upstream, tmp_path)
+    first = run(upstream, tmp_path)  # production (one shot) and candidate (sectioned: a call per section)
+    calls = upstream.calls
     again = run(upstream, tmp_path, out=tmp_path / "second")
-    assert upstream.calls <= 6 and all(r.cached for r in again.records)
+    assert calls > 6 and upstream.calls == calls and all(r.cached for r in again.records)
     assert [r.text for r in again.records] == [r.text for r in first.records]
+    assert [r.sections for r in again.records] == [r.sections for r in first.records]
 
 
 def test_a_different_seed_or_model_is_a_different_cache_entry(upstream: FakeUpstream, tmp_path: Path) -> None:
     run(upstream, tmp_path)
+    calls = upstream.calls
     run(upstream, tmp_path, out=tmp_path / "seeded", seed=5)
-    assert upstream.calls == 12
+    assert upstream.calls == 2 * calls
 
 
 def test_an_interrupted_run_resumes_without_redrafting(upstream: FakeUpstream, tmp_path: Path) -> None:

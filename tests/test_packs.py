@@ -59,3 +59,18 @@ def test_repeated_channels_and_bad_prompts_fail_before_any_model_call(upstream: 
     assert repeated.status_code == 422 and repeated.json()["errors"][0]["field"] == "channels"
     unknown = _post(upstream, {**BODY, "prompt": "reactive@v9"})
     assert unknown.status_code == 422 and upstream.calls == 0
+
+
+def test_a_draft_that_copies_the_facts_block_is_flagged_and_never_passes(upstream: FakeUpstream) -> None:
+    def reply(request: dict[str, Any]) -> str:
+        if _channel_of(request) != "internal_memo":
+            return DEFAULT_REPLY + CREDIT
+        sent = str(request["messages"][-1]["content"])
+        return sent[sent.index("<incident_facts>") : sent.index("</incident_facts>") + len("</incident_facts>")]
+
+    upstream.reply = reply
+    pack = _post(upstream).json()
+    memo = next(d for d in pack["drafts"] if d["channel"] == "internal_memo")
+    assert not memo["checks"]["passed"] and "facts block" in memo["checks"]["blocked"]
+    copied = next(i for i in pack["consistency"]["issues"] if i["kind"] == "not_a_message")
+    assert copied["channels"] == ["internal_memo"] and not pack["consistency"]["consistent"]

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from service.facts import Facts
+from service.facts import Channel, Facts, Strategy
 from service.facts_block import clean_value
-from service.rubric import RubricResult
+from service.rubric import Commitment, RubricResult, grade
 from service.rubric.types import ClaimKind
 from service.schemas import InjectionReport, Suspicion
 
@@ -187,3 +187,25 @@ def _shared_runs(source: str, target: str) -> list[str]:
     target_words = " ".join(_WORD.findall(target))
     runs = [" ".join(words[i : i + _NGRAM]) for i in range(len(words) - _NGRAM + 1)]
     return [run for run in runs if f" {run} " in f" {target_words} "][:2]
+
+
+def graded(
+    text: str,
+    facts: Facts,
+    strategy: Strategy,
+    channel: Channel,
+    *,
+    threshold: float,
+    earlier: list[Commitment] | None = None,
+) -> RubricResult:
+    """The rubric's checks, with the one verdict the rubric cannot give on its own: a draft that follows
+    instruction-like text from the facts never passes, so it never ranks above one that does not. Every way
+    in (API, stream, eval runner, promptfoo, best-of-n and revise) grades through here."""
+    checks = grade(text, facts, strategy, channel, threshold=threshold, earlier=earlier)
+    report = check_output(text, scan_facts(facts), checks)
+    if report is None or not report.followed or checks.blocked:
+        return checks
+    evidence = "; ".join(f'"{e}"' for e in report.evidence[:2])
+    return checks.model_copy(
+        update={"passed": False, "blocked": f"follows instruction-like text from the facts ({evidence})"}
+    )

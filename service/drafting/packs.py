@@ -51,6 +51,16 @@ async def draft_pack(drafter: Drafter, pack: PackRequest, deadline: float | None
 
 def consistency(drafts: list[DraftResponse]) -> PackConsistency:
     issues = []
+    blocked = [d for d in drafts if d.checks and d.checks.blocked]
+    if blocked:
+        issues.append(
+            ConsistencyIssue(
+                kind="not_a_message",
+                detail="drafts that cannot pass, whatever the others say: "
+                + "; ".join(f"{d.channel.value} {d.checks.blocked}" for d in blocked if d.checks),
+                channels=[d.channel for d in blocked],
+            )
+        )
     inventing = [d for d in drafts if d.checks and d.checks.unsupported]
     if inventing:
         claims = sorted({c.text for d in inventing for c in d.checks.unsupported if d.checks})[:5]  # type: ignore[union-attr]

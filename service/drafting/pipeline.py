@@ -11,18 +11,27 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from service import errors
-from service.drafting.injection import check_output, scan_facts
+from service.drafting.injection import check_output, graded, scan_facts
 from service.drafting.plan import DraftPlan, earlier_commitments, make_plan
-from service.drafting.refine import Refiner, refine, with_refinement
+from service.drafting.refine import (
+    Attempt,
+    Refinement,
+    Refiner,
+    best,
+    refine,
+    sampling_for_candidates,
+    with_refinement,
+)
 from service.drafting.response import build_response
-from service.llm.gateway import Completion, Gateway, GatewayEvents, LLMGateway
+from service.drafting.sections import SectionedDraft, draft_sections
+from service.llm.gateway import Completion, Gateway, GatewayEvents, LLMGateway, Sampling
 from service.llm.local_model import LocalModel, load_local_model
 from service.prompts import PromptRegistry
-from service.rubric import RubricResult, grade
-from service.schemas import DraftOptions, DraftRequest, DraftResponse, PromptRef
+from service.rubric import RubricResult
+from service.schemas import DraftOptions, DraftRequest, DraftResponse, PromptRef, Section
 from service.settings import Settings
 
 log = logging.getLogger("trustdraft.drafting")
@@ -98,6 +107,8 @@ class Drafter:
         started = time.perf_counter()
         plan = self.plan(request)
         options = request.options
+        if plan.sections is not None:
+            return await self._sectioned(plan, options, started, deadline)
         if options.n > 1 or options.revise:
             return await self._refined(plan, options, started, deadline)
         completion = await self.gateway.complete(
@@ -117,8 +128,11 @@ class Drafter:
         yield Started(PromptRef(id=plan.prompt.id, version=plan.prompt.version, sha256=plan.prompt.sha256), plan.model)
         received = 0
         try:
-            pieces = self.gateway.stream(plan.messages, model=plan.model, sampling=plan.sampling)
-            async for piece in _until(deadline, pieces):
+            async for piece in _until(deadline, self._pieces(plan, deadline)):
+                if isinstance(piece, SectionedDraft):
+                    completion = piece.completion(plan.model)
+                    yield Finished(self.finish(plan, completion, checks, started, sections=piece.sections))
+                    return
                 if isinstance(piece, Completion):
                     yield Finished(self.finish(plan, piece, checks, started))
                     return
@@ -126,6 +140,41 @@ class Drafter:
                 yield Delta(piece)
         except errors.TrustdraftError as exc:
             yield Failed(exc, received)
+
+    def _pieces(self, plan: DraftPlan, deadline: float) -> AsyncIterator[str | Completion | SectionedDraft]:
+        """The text as it is written: the model's deltas, or a sectioned draft's parts as they become final."""
+        if plan.sections is not None:
+            return draft_sections(self.gateway, plan.sections, deadline)
+        return self.gateway.stream(plan.messages, model=plan.model, sampling=plan.sampling)
+
+    async def _sectioned(
+        self, plan: DraftPlan, options: DraftOptions, started: float, deadline: float | None
+    ) -> Drafted:
+        """A sectioned draft; with `n` > 1, the best of n (the first at the plan's sampling, the rest warm)."""
+        assert plan.sections is not None
+        samplings = sampling_for_candidates(plan.sections.job.sampling, options.n)
+        drafts = [await self._write_sections(plan, sampling, deadline) for sampling in samplings]
+        if options.n == 1:
+            draft = drafts[0]
+            response = self.finish(plan, draft.completion(plan.model), options.checks, started, sections=draft.sections)
+            return Drafted(response, draft.text, draft.completions)
+        attempts = [
+            Attempt(d.text, self.check(d.text, plan), d.completion(plan.model), s.seed)
+            for d, s in zip(drafts, samplings, strict=True)
+        ]
+        final = best(attempts)
+        chosen = drafts[attempts.index(final)]
+        response = self.finish(plan, final.completion, True, started, graded=final.checks, sections=chosen.sections)
+        outcome = Refinement(attempts, [], final)
+        return Drafted(with_refinement(response, outcome, options.return_candidates), final.text, outcome.completions)
+
+    async def _write_sections(self, plan: DraftPlan, sampling: Sampling, deadline: float | None) -> SectionedDraft:
+        assert plan.sections is not None
+        sections = replace(plan.sections, job=replace(plan.sections.job, sampling=sampling))
+        async for piece in draft_sections(self.gateway, sections, deadline):
+            if isinstance(piece, SectionedDraft):
+                return piece
+        raise AssertionError("draft_sections always ends with the draft")
 
     async def _refined(
         self, plan: DraftPlan, options: DraftOptions, started: float, deadline: float | None
@@ -151,6 +200,7 @@ class Drafter:
         checks_wanted: bool,
         started: float,
         graded: RubricResult | None = None,
+        sections: list[Section] | None = None,
     ) -> DraftResponse:
         """Grade the draft, check it against smuggled instructions, and build the response."""
         checks, warnings = graded, []
@@ -162,10 +212,11 @@ class Drafter:
         if injection is not None:
             self.events.on_injection(injection.followed)
         latency_ms = (time.perf_counter() - started) * 1000
-        return build_response(plan, completion, checks, latency_ms, injection, warnings)
+        response = build_response(plan, completion, checks, latency_ms, injection, warnings)
+        return response.model_copy(update={"sections": sections}) if sections is not None else response
 
     def check(self, text: str, plan: DraftPlan) -> RubricResult:
-        return grade(
+        return graded(
             text,
             plan.facts,
             plan.strategy,
@@ -186,8 +237,9 @@ class Drafter:
 
 def grade_request(request: DraftRequest, text: str, settings: Settings) -> RubricResult:
     """Grade a text written for this request exactly as the pipeline grades its own drafts (the same
-    threshold, the same earlier commitments): for graders outside it, such as promptfoo's assertions."""
-    return grade(
+    threshold, the same earlier commitments, the same gate on injected text): for graders outside it, such as
+    promptfoo's assertions."""
+    return graded(
         text,
         request.facts,
         request.strategy,

@@ -1,5 +1,6 @@
 """Everything decided before a model is called: the prompt version, the model, the rendered messages and
-the sampling. Cheap to build and easy to inspect; a bad prompt or model fails here, before any call."""
+the sampling, and for a sectioned prompt its content plan and layout. Cheap to build and easy to inspect; a
+bad prompt or model fails here, before any call."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from dataclasses import dataclass
 
 from service import errors
 from service.drafting.history import history_block
+from service.drafting.injection import scan_facts
+from service.drafting.sections import SectionContext, SectionedPlan, plan_sections
+from service.drafting.sections.content import section_names
 from service.facts import Channel, Facts, Strategy
 from service.facts_block import clean_value, render_facts_block
 from service.llm.gateway import Gateway, Sampling
@@ -39,6 +43,7 @@ class DraftPlan:
     facts: Facts
     variables: dict[str, object]  # what the prompt was rendered with; a revision prompt reuses them
     earlier: list[Commitment] | None = None  # a follow-up's earlier commitments, graded as kept or not
+    sections: SectionedPlan | None = None  # a sectioned prompt's content plan; `messages` are its first requests
 
 
 def make_plan(
@@ -52,25 +57,56 @@ def make_plan(
     model = gateway.validate_model(request.model or settings.default_model)
     max_words = request.options.max_words or DEFAULT_MAX_WORDS[request.channel]
     variables = prompt_variables(request, max_words)
+    sampling = sampling_for(prompt, request.options, max_words)
+    sections = None
+    if prompt.sectioned:
+        sections = _sectioned(prompt, request, variables, (model, sampling), gateway, settings)
+        variables = sections.job.variables
     return DraftPlan(
         prompt,
-        prompt.render(variables),
+        sections.messages if sections else prompt.render(variables),
         model,
-        sampling_for(prompt, request.options, max_words),
+        sections.job.sampling if sections else sampling,
         request.strategy,
         request.channel,
         request.facts,
         variables,
         earlier_commitments(request),
+        sections,
     )
 
 
+def _sectioned(
+    prompt: PromptVersion,
+    request: DraftRequest,
+    variables: dict[str, object],
+    call: tuple[str, Sampling],
+    gateway: Gateway,
+    settings: Settings,
+) -> SectionedPlan:
+    """The content plan of a sectioned prompt: the facts reach the model section by section, never whole."""
+    model, sampling = call
+    context = SectionContext(
+        request.facts, request.strategy, request.channel, scan_facts(request.facts), settings.pass_threshold
+    )
+    shared = {k: v for k, v in variables.items() if k not in ("facts_block", "history_block")}
+    rewrites = settings.section_rewrites + request.options.revise
+    max_words = int(str(variables["max_words"]))
+    calls = (model, sampling, rewrites, gateway.supports_json_schema(model))
+    return plan_sections(prompt, context, shared, calls, max_words)
+
+
 def misfit(prompt: PromptVersion, strategy: Strategy, *, follow_up: bool) -> str | None:
-    """Why this prompt version cannot draft for this strategy (or a follow-up), or None when it can."""
+    """Why this prompt version cannot draft for this strategy (or a follow-up), or None when it can. A sectioned
+    prompt takes follow-ups (its sections carry the facts that answer earlier commitments) and must instruct
+    every section its strategy's content plan may hold."""
     if prompt.spec.strategy is None:
         return f"prompt {prompt.ref} is a helper prompt, not a drafting prompt"
     if prompt.spec.strategy is not strategy:
         return f"prompt {prompt.ref} is for strategy {prompt.spec.strategy}, not {strategy}"
+    if prompt.spec.sections is not None:
+        missing = sorted(section_names(strategy) - prompt.spec.sections.instructions.keys())
+        return f"prompt {prompt.ref} has no instruction for the sections {', '.join(missing)}" if missing else None
     if follow_up and "history_block" not in prompt.spec.variables:
         return f"prompt {prompt.ref} does not take earlier messages; use a version that declares history_block"
     return None

@@ -1,7 +1,8 @@
 """Better than one shot: best-of-n sampling and critique-and-revise, both judged by the rubric.
 
-Ranking puts faithfulness first (a draft that invents a commitment never beats one that does not),
-then overall pass, then the rubric score. A revision is kept only when it ranks higher, and never
+Ranking puts a message first (a draft that copies the facts block or the prompt's instructions, or follows
+text injected into the facts, never beats one that does not), then faithfulness (a draft that invents a
+commitment never beats one that does not), then overall pass, then the rubric score. A revision is kept only when it ranks higher, and never
 when it loses faithfulness the draft before it had.
 """
 
@@ -37,8 +38,8 @@ class Attempt:
     feedback: str = ""
 
 
-def rank_key(checks: RubricResult) -> tuple[bool, bool, float]:
-    return (checks.criterion("faithfulness").passed, checks.passed, checks.score)
+def rank_key(checks: RubricResult) -> tuple[bool, bool, bool, float]:
+    return (checks.blocked is None, checks.criterion("faithfulness").passed, checks.passed, checks.score)
 
 
 def best(attempts: list[Attempt]) -> Attempt:

@@ -7,10 +7,10 @@ import uuid
 
 from service.drafting.plan import DraftPlan
 from service.facts import Channel
-from service.facts_block import echoes_block
 from service.llm.gateway import Completion
 from service.rubric import RubricResult
 from service.rubric.heading import split_heading
+from service.rubric.message import not_a_message
 from service.schemas import DraftResponse, InjectionReport, PromptRef, Usage
 
 
@@ -25,8 +25,9 @@ def build_response(
     split = split_heading(completion.text, plan.channel)
     heading_field = "subject" if plan.channel is Channel.email else "headline"
     warnings = [*completion.warnings, *(extra_warnings or [])]
-    if echoes_block(completion.text):
-        warnings.append("the draft repeats the prompt's facts block instead of writing a message")
+    copied = not_a_message(completion.text)
+    if copied:
+        warnings.append(f"the draft {copied}: it cannot pass; do not publish it")
     if checks is not None and checks.unsupported:
         warnings.append(f"{len(checks.unsupported)} claim(s) in the draft are not supported by the facts")
     if injection is not None:

@@ -17,13 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from service.atomic import write_json_atomic
-from service.llm.gateway import Completion, Gateway, Sampling
+from service.llm.gateway import Completion, Gateway, JsonSchema, Sampling
 
 
 def cache_key(**parts: Any) -> str:
     """SHA-256 of the parts, serialised canonically."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def completion_key(
+    messages: list[dict[str, str]], model: str | None, sampling: Sampling, json_schema: JsonSchema | None = None
+) -> str:
+    """A schema and stop sequences are part of the key only when there are some, so plain completions keep the
+    keys they had before either existed."""
+    sampled = {k: v for k, v in asdict(sampling).items() if not (k == "stop" and not v)}
+    shape = {"json_schema": json_schema} if json_schema is not None else {}
+    return cache_key(messages=messages, model=model, sampling=sampled, **shape)
 
 
 class CompletionCache:
@@ -56,6 +66,9 @@ class CachingGateway:
     def validate_model(self, model: str) -> str:
         return self.inner.validate_model(model)
 
+    def supports_json_schema(self, model: str) -> bool:
+        return self.inner.supports_json_schema(model)
+
     async def complete(
         self,
         messages: list[dict[str, str]],
@@ -63,12 +76,15 @@ class CachingGateway:
         model: str | None = None,
         sampling: Sampling = Sampling(),
         deadline: float | None = None,
+        json_schema: JsonSchema | None = None,
     ) -> Completion:
-        key = cache_key(messages=messages, model=model, sampling=asdict(sampling))
+        key = completion_key(messages, model, sampling, json_schema)
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        completion = await self.inner.complete(messages, model=model, sampling=sampling, deadline=deadline)
+        completion = await self.inner.complete(
+            messages, model=model, sampling=sampling, deadline=deadline, json_schema=json_schema
+        )
         self.cache.put(key, completion)
         return completion
 

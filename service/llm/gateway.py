@@ -35,6 +35,7 @@ class Sampling:
     temperature: float = 0.0
     max_tokens: int = 600
     seed: int = 0
+    stop: tuple[str, ...] = ()  # the answer ends before any of these (a section is one paragraph)
 
 
 @dataclass
@@ -60,10 +61,16 @@ class GatewayEvents:
     on_tokens: Callable[[str, int, int], None] = lambda model, prompt, completion: None
 
 
+# A JSON schema the answer must follow (structured output), as litellm's `response_format` carries it.
+JsonSchema = dict[str, Any]
+
+
 class Gateway(Protocol):
     """What the drafting pipeline needs from a model gateway (LLMGateway, or a wrapper around one)."""
 
     def validate_model(self, model: str) -> str: ...
+
+    def supports_json_schema(self, model: str) -> bool: ...
 
     async def complete(
         self,
@@ -72,6 +79,7 @@ class Gateway(Protocol):
         model: str | None = None,
         sampling: Sampling = ...,
         deadline: float | None = None,
+        json_schema: JsonSchema | None = None,
     ) -> Completion: ...
 
     def stream(
@@ -103,6 +111,18 @@ class LLMGateway:
             )
         return model
 
+    def supports_json_schema(self, model: str) -> bool:
+        """Whether to ask this model for JSON that follows a schema: as configured, or (`auto`) as litellm knows
+        the model (the embedded model and models litellm does not know answer in plain text)."""
+        if self.settings.structured_output != "auto":
+            return self.settings.structured_output == "on"
+        if model.startswith(LOCAL_PROVIDER + "/"):
+            return False
+        try:
+            return bool(litellm().supports_response_schema(model=model))
+        except Exception:  # litellm raises for a provider it cannot map; then it is not known to support it
+            return False
+
     async def complete(
         self,
         messages: list[dict[str, str]],
@@ -110,8 +130,10 @@ class LLMGateway:
         model: str | None = None,
         sampling: Sampling = Sampling(),
         deadline: float | None = None,
+        json_schema: JsonSchema | None = None,
     ) -> Completion:
-        """One completion, retried and falling back as configured, finished before `deadline`."""
+        """One completion, retried and falling back as configured, finished before `deadline`; with
+        `json_schema`, the provider is asked for JSON that follows it."""
         primary = self.validate_model(model or self.settings.default_model)
         chain = [primary, *(m for m in self.settings.fallback_models if m != primary)]
         deadline = deadline or time.monotonic() + self.settings.request_timeout_s * len(chain) * 2
@@ -124,7 +146,7 @@ class LLMGateway:
                     f"fell back from {chain[index - 1]} to {candidate}: {last.detail if last else ''}"
                 )
             try:
-                result = await self._with_retries(candidate, messages, sampling, deadline)
+                result = await self._with_retries(candidate, messages, sampling, deadline, json_schema)
             except errors.UpstreamError as exc:
                 last = exc
                 if not _worth_falling_back(exc) or _remaining(deadline) <= 0:
@@ -136,7 +158,12 @@ class LLMGateway:
         raise last
 
     async def _with_retries(
-        self, model: str, messages: list[dict[str, str]], sampling: Sampling, deadline: float
+        self,
+        model: str,
+        messages: list[dict[str, str]],
+        sampling: Sampling,
+        deadline: float,
+        json_schema: JsonSchema | None = None,
     ) -> Completion:
         retrying = AsyncRetrying(
             retry=retry_if_exception(is_retryable),
@@ -148,7 +175,7 @@ class LLMGateway:
         try:
             async for attempt in retrying:
                 with attempt:
-                    result = await self._call_once(model, messages, sampling, deadline)
+                    result = await self._call_once(model, messages, sampling, deadline, json_schema)
                     result.attempts = attempt.retry_state.attempt_number
                     return result
         except errors.UpstreamError:
@@ -170,7 +197,12 @@ class LLMGateway:
         return random.uniform(0, ceiling)
 
     async def _call_once(
-        self, model: str, messages: list[dict[str, str]], sampling: Sampling, deadline: float
+        self,
+        model: str,
+        messages: list[dict[str, str]],
+        sampling: Sampling,
+        deadline: float,
+        json_schema: JsonSchema | None = None,
     ) -> Completion:
         timeout = min(self.settings.request_timeout_s, _remaining(deadline))
         if timeout <= 0:
@@ -179,7 +211,13 @@ class LLMGateway:
         outcome = "error"
         try:
             with anyio.fail_after(timeout):
-                response = await litellm().acompletion(**self._call_args(model, messages, sampling, timeout))
+                args = self._call_args(model, messages, sampling, timeout)
+                if json_schema is not None:
+                    args["response_format"] = {
+                        "type": "json_schema",
+                        "json_schema": {"name": "draft", "schema": json_schema, "strict": True},
+                    }
+                response = await litellm().acompletion(**args)
             outcome = "ok"
         except TimeoutError as exc:
             outcome = "timeout"
@@ -201,6 +239,7 @@ class LLMGateway:
             "temperature": sampling.temperature,
             "max_tokens": sampling.max_tokens,
             "seed": sampling.seed,
+            **({"stop": list(sampling.stop)} if sampling.stop else {}),
             "timeout": timeout,
             "num_retries": 0,  # one retry loop only: ours
             "max_retries": 0,

@@ -71,7 +71,13 @@ class LocalModel:
         return len(llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
 
     def chat(
-        self, messages: list[dict[str, str]], *, temperature: float, max_tokens: int, seed: int
+        self,
+        messages: list[dict[str, str]],
+        *,
+        temperature: float,
+        max_tokens: int,
+        seed: int,
+        stop: list[str] | None = None,
     ) -> dict[str, Any]:
         """A complete chat completion (OpenAI-shaped dict). Deterministic at temperature 0."""
         with self._lock:
@@ -82,12 +88,19 @@ class LocalModel:
                 temperature=temperature,
                 max_tokens=max_tokens,
                 seed=seed,
+                stop=stop or None,
                 repeat_penalty=REPEAT_PENALTY,
             )
         return result
 
     def chat_stream(
-        self, messages: list[dict[str, str]], *, temperature: float, max_tokens: int, seed: int
+        self,
+        messages: list[dict[str, str]],
+        *,
+        temperature: float,
+        max_tokens: int,
+        seed: int,
+        stop: list[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Stream chunks (OpenAI-shaped dicts), then one chunk with no choices and the usage, as OpenAI sends
         with include_usage; the lock is held until the stream ends or is closed."""
@@ -100,6 +113,7 @@ class LocalModel:
                 temperature=temperature,
                 max_tokens=max_tokens,
                 seed=seed,
+                stop=stop or None,
                 repeat_penalty=REPEAT_PENALTY,
                 stream=True,
             ):
@@ -111,10 +125,12 @@ class LocalModel:
 
 
 def _sampling(optional_params: dict[str, Any]) -> dict[str, Any]:
+    stop = optional_params.get("stop")
     return {
         "temperature": float(optional_params.get("temperature") or 0.0),
         "max_tokens": int(optional_params.get("max_tokens") or 512),
         "seed": int(optional_params.get("seed") or 0),
+        "stop": [stop] if isinstance(stop, str) else list(stop or []),
     }
 
 

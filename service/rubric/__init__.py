@@ -1,7 +1,8 @@
 """The rubric of docs/rubric.md as pure, deterministic graders: one module per criterion.
 
 Entry point: `grade(text, facts, strategy, channel) -> RubricResult`. The overall score is the mean of
-the applicable criteria; a draft passes when faithfulness passes and the score meets the threshold.
+the applicable criteria; a draft passes when faithfulness passes, the score meets the threshold, and it is a
+message at all (not the prompt's facts block or instructions copied back: `message.not_a_message`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from service.rubric import (
     explanation,
     faithfulness,
     impact_empathy,
+    message,
     ongoing_communication,
     ownership,
     sincerity,
@@ -101,10 +103,12 @@ def grade(
     applicable = [c.score for c in criteria if c.applicable]
     score = round(sum(applicable) / len(applicable), 4) if applicable else 0.0
     faithful = next(c for c in criteria if c.criterion is Criterion.faithfulness).passed
+    blocked = message.not_a_message(text)
     return RubricResult(
         score=score,
-        passed=faithful and score >= threshold,
+        passed=faithful and score >= threshold and blocked is None,
         threshold=threshold,
         criteria=criteria,
         unsupported=faithfulness.ledger(ctx),
+        blocked=blocked,
     )

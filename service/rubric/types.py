@@ -73,7 +73,8 @@ class UnsupportedClaim(BaseModel):
 
 
 class RubricResult(BaseModel):
-    """All criteria for one draft. Score is the mean of applicable criteria; faithfulness gates pass."""
+    """All criteria for one draft. Score is the mean of applicable criteria; faithfulness gates pass, and so
+    does `blocked`: a text that is not a message (or, in the drafting pipeline, follows injected text)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -82,6 +83,11 @@ class RubricResult(BaseModel):
     threshold: float
     criteria: list[CriterionResult]
     unsupported: list[UnsupportedClaim] = Field(default_factory=list)
+    blocked: str | None = Field(
+        default=None,
+        description="Why the draft cannot pass whatever its score: it copies the facts block or the prompt's "
+        "instructions, or follows instruction-like text smuggled into the facts.",
+    )
 
     def criterion(self, name: Criterion | str) -> CriterionResult:
         return next(c for c in self.criteria if c.criterion == name)
