@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, field_validator
 
@@ -142,6 +142,13 @@ class RevisionRound(BaseModel):
     checks: RubricResult
 
 
+class Redaction(BaseModel):
+    """Personal data masked in the facts before the model call (TRUSTDRAFT_REDACT_FACTS)."""
+
+    masked: dict[str, int] = Field(description="How many of each kind were masked: email, phone, card.")
+    fields: list[str] = Field(description="The facts fields that held them, e.g. contact or timeline[2].what.")
+
+
 class DraftResponse(BaseModel):
     id: str
     strategy: Strategy
@@ -161,6 +168,9 @@ class DraftResponse(BaseModel):
         default=None, description="Every sampled candidate, best first (options.return_candidates)."
     )
     rounds: list[RevisionRound] | None = Field(default=None, description="Revision rounds (options.revise).")
+    redaction: Redaction | None = Field(
+        default=None, description="Present when personal data in the facts was masked before the model call."
+    )
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -231,3 +241,6 @@ class Problem(BaseModel):
         default=None, description="In a stream's error event: false, the draft did not finish."
     )
     received_chars: int | None = Field(default=None, description="In a stream's error event: text sent before it.")
+    draft: dict[str, Any] | None = Field(
+        default=None, description="storage-unavailable: the draft that was written but could not be stored."
+    )

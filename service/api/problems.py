@@ -31,6 +31,7 @@ def problem_body(
     request_id: str | None = None,
     field_errors: list[FieldError] | None = None,
     retry_after: float | None = None,
+    draft: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The RFC 9457 body for one problem, without empty members."""
     return Problem(
@@ -42,6 +43,7 @@ def problem_body(
         request_id=request_id,
         errors=field_errors,
         retry_after=retry_after,
+        draft=draft,
     ).model_dump(exclude_none=True)
 
 
@@ -54,6 +56,7 @@ def problem_response(
     field_errors: list[FieldError] | None = None,
     retry_after: float | None = None,
     headers: Mapping[str, str] | None = None,
+    draft: dict[str, Any] | None = None,
 ) -> JSONResponse:
     status = status or kind.status
     body = problem_body(
@@ -64,6 +67,7 @@ def problem_response(
         request_id=getattr(request.state, "request_id", None),
         field_errors=field_errors,
         retry_after=retry_after,
+        draft=draft,
     )
     all_headers = dict(headers or {})
     if retry_after is not None:
@@ -94,7 +98,9 @@ async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     headers = (
         {"WWW-Authenticate": 'Bearer realm="trustdraft"'} if isinstance(exc, errors.Unauthorized) else None
     )
-    return problem_response(request, type(exc), exc.detail, retry_after=retry_after, headers=headers)
+    return problem_response(
+        request, type(exc), exc.detail, retry_after=retry_after, headers=headers, draft=exc.extra.get("draft")
+    )
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
