@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -25,6 +22,7 @@ from schemathesis import GenerationMode
 from service.app import create_app
 from tests.conftest import remote_settings
 from tests.fake_upstream import FakeUpstream
+from tests.servers import serving
 
 EXAMPLES_PER_OPERATION = 40
 
@@ -33,16 +31,8 @@ EXAMPLES_PER_OPERATION = 40
 def base_url() -> Iterator[str]:
     with FakeUpstream() as upstream:
         settings = remote_settings(upstream, rate_limit="1000000/minute", max_concurrent_drafts=64)
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-        server.should_exit = True
-        thread.join(10)
+        with serving(create_app(settings)) as url:
+            yield url
 
 
 @pytest.fixture(scope="module")

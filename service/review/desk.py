@@ -107,6 +107,11 @@ class ReviewDesk:
             return records.stored_draft(row, list(repo.revisions_of(conn, draft_id)), list(repo.reviews_of(conn, draft_id)))
 
     async def page(self, where: repo.DraftFilter, limit: int, cursor: str | None) -> DraftPage:
+        if cursor is not None:
+            try:
+                repo.decode_cursor(cursor)
+            except ValueError as exc:
+                raise errors.InvalidRequest(f"cursor: {exc}") from exc
         def read() -> DraftPage:
             with self.store.reading() as conn:
                 rows, following = repo.list_drafts(conn, where, limit=limit, cursor=cursor)
