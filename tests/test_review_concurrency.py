@@ -58,8 +58,8 @@ def test_two_approvals_at_the_same_moment_exactly_one_wins(database_url: str, up
         for draft_id in ids:
             path = f"/v1/drafts/{draft_id}/reviews"
             statuses = _at_once(
-                lambda: _post(base, path, "r1-key", {"decision": "approve"}),
-                lambda: _post(base, path, "r2-key", {"decision": "approve", "text": "We are sorry."}),
+                lambda path=path: _post(base, path, "r1-key", {"decision": "approve"}),  # type: ignore[misc]
+                lambda path=path: _post(base, path, "r2-key", {"decision": "approve", "text": "We are sorry."}),  # type: ignore[misc]
             )
             assert statuses == [200, 409], statuses
         with httpx.Client(base_url=base, headers={"X-API-Key": "d-key"}) as http:
