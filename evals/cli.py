@@ -26,10 +26,20 @@ def calibrate(
     judge: Annotated[
         str | None, typer.Option(help="Measure an LLM judge instead (any litellm model string).")
     ] = None,
+    reviews: Annotated[
+        bool, typer.Option("--reviews", help="Agreement with the reviewers' verdicts in the review database.")
+    ] = False,
 ) -> None:
-    """Agreement of each rubric grader (or an LLM judge) with the labelled calibration set."""
-    from evals.calibrate import below_floor, render_markdown, run_calibration
+    """Agreement of each rubric grader (or an LLM judge) with the labelled calibration set, or with reviewers."""
+    from evals.calibrate import below_floor, render_markdown, run_calibration, write_report
 
+    if reviews:
+        from evals.reviews import review_agreement, reviewed_cases, store_from_settings
+
+        report = review_agreement(list(reviewed_cases(store_from_settings())))
+        write_report(report, out)
+        typer.echo(render_markdown(report))
+        return
     if judge:
         _calibrate_judge(split, out, judge)
         return
@@ -41,6 +51,20 @@ def calibrate(
         typer.secho(f"below floor: {problem}", fg=typer.colors.RED, err=True)
     if problems:
         raise typer.Exit(1)
+
+
+@app.command("export-reviews")
+def export_reviews(
+    out: Annotated[Path, typer.Option(help="Folder for one calibration YAML file per reviewed draft.")] = Path(
+        "out/reviews"
+    ),
+) -> None:
+    """Write reviewed drafts with the reviewers' per-criterion verdicts in the calibration set's format."""
+    from evals.reviews import export_reviews as write_cases
+    from evals.reviews import store_from_settings
+
+    written = write_cases(store_from_settings(), out)
+    typer.echo(f"wrote {len(written)} reviewed draft(s) to {out}")
 
 
 @app.command()
