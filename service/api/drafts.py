@@ -21,7 +21,7 @@ from service.api.problems import problem_responses
 from service.api.sse import EVENT_STREAM, frames
 from service.drafting import draft_pack, pack_requests, redact_facts
 from service.facts import Facts
-from service.review import Actor
+from service.review import Actor, ReviewDesk
 from service.schemas import DraftRequest, DraftResponse, PackRequest, PackResponse
 
 T = TypeVar("T")
@@ -52,7 +52,7 @@ async def create_pack(
     if state.desk is not None:
         asked = pack_requests(body)  # in the order of the drafts
         kept = [(r, d, _seen_facts(r.facts, d)) for r, d in zip(asked, pack.drafts, strict=True)]
-        await _store(state, kept, actor, request, pack_id=f"pck_{uuid.uuid4().hex}", answer=pack.model_dump(mode="json"))
+        await _store(state.desk, kept, actor, request, pack_id=f"pck_{uuid.uuid4().hex}", answer=pack)
     return pack
 
 
@@ -84,7 +84,7 @@ async def create_draft(
     async def keep(response: DraftResponse) -> None:
         if state.desk is not None:
             kept = [(body, response, _seen_facts(body.facts, response))]
-            await _store(state, kept, actor, request, answer=response.model_dump(mode="json", exclude_none=True))
+            await _store(state.desk, kept, actor, request, answer=response)
 
     if wants_stream(body, request):
         events = drafter.stream(body, deadline=deadline)  # a bad prompt or model: a plain problem, no stream
@@ -101,23 +101,23 @@ def _seen_facts(facts: Facts, response: DraftResponse) -> Facts:
 
 
 async def _store(
-    state: Any,
+    desk: ReviewDesk,
     kept: list[tuple[DraftRequest, DraftResponse, Facts]],
     actor: Actor,
     request: Request,
     *,
     pack_id: str | None = None,
-    answer: dict[str, Any],
+    answer: DraftResponse | PackResponse,
 ) -> None:
     """Store the drafts; when that fails the caller gets a 503 that carries what was drafted."""
     try:
-        await state.desk.record(kept, actor, getattr(request.state, "request_id", None), pack_id)
+        await desk.record(kept, actor, getattr(request.state, "request_id", None), pack_id)
     except errors.StorageUnavailable as exc:
         raise errors.StorageUnavailable(
             "the draft was written but could not be stored, so it cannot be reviewed or published; "
             "it is in `draft`. Retry to draft it again.",
             retry_after=1.0,
-            draft=answer,
+            draft=answer.model_dump(mode="json", exclude_none=True),
         ) from exc
 
 

@@ -89,7 +89,7 @@ class ReviewDesk:
             records.new_draft(request, response, facts=facts, actor=actor.id, request_id=request_id, pack_id=pack_id)
             for request, response, facts in drafted
         ]
-        await self._run(self._insert, rows)
+        await self._run(self._insert, rows, quick=True)
 
     def _insert(self, rows: list[repo.NewDraft]) -> None:
         with self.store.writing() as conn:
@@ -258,8 +258,13 @@ class ReviewDesk:
 
         return await self._run(figures)
 
-    async def _run(self, work: Callable[..., T], *args: Any) -> T:
+    async def _run(self, work: Callable[..., T], *args: Any, quick: bool = False) -> T:
+        """Run store work in a worker thread; `quick` work on SQLite (a local file, well under a millisecond)
+        runs on the event loop instead: under load, handing a thread the GIL back and forth for each
+        statement costs far more than the write itself (measured in bench/bench_storage.py)."""
         try:
+            if quick and self.store.sqlite:
+                return work(*args)
             return await anyio.to_thread.run_sync(work, *args)
         except errors.TrustdraftError:
             raise

@@ -14,6 +14,13 @@ from sqlalchemy.orm import Session
 
 from service.store.models import DraftRow, EventRow, ReviewRow, RevisionRow, utcnow
 
+# Statements built once: parameters travel separately, so the compiled form is reused (no per-row cache keys
+# over large JSON values), which keeps storing a draft well under a millisecond of database work.
+INSERT_DRAFT = insert(DraftRow.__table__)  # type: ignore[arg-type]
+INSERT_REVISION = insert(RevisionRow.__table__)  # type: ignore[arg-type]
+INSERT_REVIEW = insert(ReviewRow.__table__)  # type: ignore[arg-type]
+INSERT_EVENT = insert(EventRow.__table__)  # type: ignore[arg-type]
+
 
 @dataclass
 class NewDraft:
@@ -47,7 +54,8 @@ class NewDraft:
 def insert_draft(conn: Connection, draft: NewDraft) -> None:
     """The draft, its revision 0 (the model's text) and its `created` (and `graded`) events."""
     conn.execute(
-        insert(DraftRow).values(
+        INSERT_DRAFT,
+        dict(
             id=draft.id,
             created_at=draft.created_at,
             updated_at=draft.created_at,
@@ -70,7 +78,7 @@ def insert_draft(conn: Connection, draft: NewDraft) -> None:
             facts=draft.facts,
             request=draft.request,
             response=draft.response,
-        )
+        ),
     )
     add_revision(
         conn,
@@ -83,11 +91,11 @@ def insert_draft(conn: Connection, draft: NewDraft) -> None:
         checks=draft.checks,
         at=draft.created_at,
     )
-    detail = {"prompt": f"{draft.prompt_id}@{draft.prompt_version}", "model": draft.model}
-    append_event(conn, draft.id, "created", draft.created_by, {**detail, "request_id": draft.request_id},
-                 at=draft.created_at)
+    detail = {"prompt": f"{draft.prompt_id}@{draft.prompt_version}", "model": draft.model, "request_id": draft.request_id}
+    events = [_event(draft.id, "created", draft.created_by, detail, draft.created_at)]
     if draft.checks is not None:
-        append_event(conn, draft.id, "graded", draft.created_by, _grade_detail(0, draft.checks), at=draft.created_at)
+        events.append(_event(draft.id, "graded", draft.created_by, _grade_detail(0, draft.checks), draft.created_at))
+    conn.execute(INSERT_EVENT, events)
 
 
 def _grade_detail(revision: int, checks: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +122,8 @@ def add_revision(
     at: datetime | None = None,
 ) -> None:
     conn.execute(
-        insert(RevisionRow).values(
+        INSERT_REVISION,
+        dict(
             draft_id=draft_id,
             number=number,
             created_at=at or utcnow(),
@@ -127,7 +136,7 @@ def add_revision(
             headline=headline,
             checks=checks,
             diff=diff,
-        )
+        ),
     )
     if number > 0:
         append_event(conn, draft_id, "revised", author, {"revision": number, "edit_distance": edit_distance})
@@ -138,7 +147,11 @@ def add_revision(
 def append_event(
     conn: Connection, draft_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime | None = None
 ) -> None:
-    conn.execute(insert(EventRow).values(draft_id=draft_id, kind=kind, actor=actor, at=at or utcnow(), detail=detail))
+    conn.execute(INSERT_EVENT, _event(draft_id, kind, actor, detail, at or utcnow()))
+
+
+def _event(draft_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime) -> dict[str, Any]:
+    return {"draft_id": draft_id, "kind": kind, "actor": actor, "at": at, "detail": detail}
 
 
 def add_review(
@@ -153,7 +166,8 @@ def add_review(
     override: bool,
 ) -> None:
     conn.execute(
-        insert(ReviewRow).values(
+        INSERT_REVIEW,
+        dict(
             draft_id=draft_id,
             revision=revision,
             decision=decision,
@@ -162,7 +176,7 @@ def add_review(
             override=override,
             criteria=dict(criteria),
             comment=comment,
-        )
+        ),
     )
 
 
