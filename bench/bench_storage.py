@@ -20,7 +20,15 @@ from typing import Any
 
 import httpx
 
-from bench.harness import ROOT, LoadResult, drive, percentile, service_process, upstream_process, write_results
+from bench.harness import (
+    ROOT,
+    LoadResult,
+    drive,
+    percentile,
+    service_process,
+    upstream_process,
+    write_results,
+)
 
 OVERHEAD_HEADER = "x-trustdraft-overhead-ms"
 ROUNDS = 8

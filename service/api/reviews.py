@@ -37,7 +37,9 @@ async def list_drafts(
     prompt: PromptFilter = None,
     model: ModelFilter = None,
     since: Since = None,
-    cursor: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,400}$")] = None,
+    cursor: Annotated[
+        str | None, Query(pattern=r"^[0-9]{1,16}\.drf_[0-9a-f]{32}$", description="`next_cursor` of the page before.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> DraftPage:
     prompt_id, _, version = (prompt or "").partition("@")
