@@ -30,7 +30,10 @@ EXAMPLES_PER_OPERATION = 40
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     with FakeUpstream() as upstream:
-        settings = remote_settings(upstream, rate_limit="1000000/minute", max_concurrent_drafts=64)
+        # Anonymous callers as admins, so the review routes are exercised too (decisions need a reviewer).
+        settings = remote_settings(
+            upstream, rate_limit="1000000/minute", max_concurrent_drafts=64, anonymous_role="admin"
+        )
         with serving(create_app(settings)) as url:
             yield url
 

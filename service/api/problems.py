@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -117,8 +118,33 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kind = _HTTP_KINDS.get(exc.status_code, errors.TrustdraftError)
-    # Keep the exception's own headers: a 405 must say which methods are allowed (Allow, RFC 9110).
-    return problem_response(request, kind, str(exc.detail), status=exc.status_code, headers=exc.headers)
+    # Keep the exception's own headers: a 405 must say which methods are allowed (Allow, RFC 9110), all of
+    # them: Starlette names only the first route on the path, and GET and POST /v1/drafts are two routes.
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed(request)) or headers.get("Allow", "")
+    return problem_response(request, kind, str(exc.detail), status=exc.status_code, headers=headers or None)
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every documented method of the path asked for (from the OpenAPI document: the contract)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        for method, operation in operations.items():
+            if re.fullmatch(_path_regex(template, operation), request.url.path):
+                methods.add(method.upper())
+    return sorted(methods)
+
+
+def _path_regex(template: str, operation: dict[str, Any]) -> str:
+    """The template as a regex: each path parameter as its schema's pattern (or any segment)."""
+    patterns = {
+        p["name"]: p.get("schema", {}).get("pattern", "^[^/]+$").strip("^$")
+        for p in operation.get("parameters", [])
+        if p.get("in") == "path"
+    }
+    parts = re.split(r"\{([^/]+?)\}", template)
+    return "".join(re.escape(part) if i % 2 == 0 else f"(?:{patterns.get(part, '[^/]+')})" for i, part in enumerate(parts))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

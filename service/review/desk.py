@@ -175,8 +175,8 @@ class ReviewDesk:
         snap = self._snapshot(draft_id)
         require_open(State(snap.row.state), "edited")
         edit = self._edit(snap, body.text, body.subject, body.headline)
-        if edit is None:
-            raise errors.InvalidRequest("the text is the same as the current revision")
+        if edit is None:  # the same text again: nothing to store
+            return self._get(draft_id)
         with self.store.writing() as conn:
             values = {"state": State.in_review.value, "current_revision": edit.number}
             if not repo.compare_and_set(conn, draft_id, snap.row.lock_version, **values):

@@ -104,3 +104,36 @@ class EventRow(Base):
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
     detail: Mapped[dict[str, Any]]
+
+
+class EvalRunRow(Base):
+    """One `trustdraft eval run --record`: `running` until it finishes; a run that died stays unfinished."""
+
+    __tablename__ = "eval_runs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20))  # running | finished
+    label: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(200))
+    git_commit: Mapped[str | None] = mapped_column(String(64))
+    prompts: Mapped[list[Any]]
+    config: Mapped[dict[str, Any]]
+    summary: Mapped[dict[str, Any] | None]
+
+
+class EvalRecordRow(Base):
+    __tablename__ = "eval_records"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("eval_runs.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record: Mapped[dict[str, Any]]
+
+
+class EvalBaselineRow(Base):
+    __tablename__ = "eval_baselines"
+
+    prompt_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("eval_runs.id"))
+    pinned_at: Mapped[datetime]
