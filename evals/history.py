@@ -19,6 +19,14 @@ from service.store.drafts import as_utc
 PINNED = "pinned:"
 
 
+def store_for_evals() -> Store:
+    """The review database the service uses (TRUSTDRAFT_DATABASE_URL, or SQLite at TRUSTDRAFT_DATABASE_PATH)."""
+    from service.settings import Settings
+    from service.store import open_store
+
+    return open_store(Settings().sqlalchemy_url)
+
+
 def git_commit(root: Path) -> str | None:
     try:
         done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)

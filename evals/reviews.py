@@ -20,8 +20,7 @@ from evals.calibration_set import CalibrationCase
 from service.review.texts import graded_text
 from service.rubric import grade
 from service.rubric.types import RUBRIC_CRITERIA
-from service.settings import Settings
-from service.store import Store, open_store
+from service.store import Store
 from service.store import drafts as repo
 from service.store.models import DraftRow, ReviewRow
 
@@ -94,6 +93,3 @@ def review_agreement(cases: list[CalibrationCase]) -> CalibrationReport:
     judged = [a for a in table.values() if a.n]
     return CalibrationReport("reviews", len(cases), judged, ClaimAgreement())
 
-
-def store_from_settings() -> Store:
-    return open_store(Settings().sqlalchemy_url)
