@@ -115,7 +115,9 @@ class Conflict(TrustdraftError):
 
 
 class OverrideRequired(TrustdraftError):
-    status, slug, title = 422, "override-required", "Approving this text needs an explicit override"
+    """The request is well formed; approving it conflicts with the approval rule until overridden."""
+
+    status, slug, title = 409, "override-required", "Approving this text needs an explicit override"
 
 
 class StorageUnavailable(TrustdraftError):

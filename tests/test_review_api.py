@@ -106,7 +106,7 @@ def test_approving_unsupported_claims_needs_an_override_which_is_recorded(upstre
     made = draft(client)
     assert made["checks"]["unsupported"]
     refused = review(client, made["id"], decision="approve")
-    assert refused.status_code == 422 and refused.json()["type"].endswith("/override-required")
+    assert refused.status_code == 409 and refused.json()["type"].endswith("/override-required")
     assert client.get(f"/v1/drafts/{made['id']}", headers=auth(DRAFTER)).json()["state"] == "draft"
     forced = review(client, made["id"], decision="approve", override=True, comment="the credit is approved")
     assert forced.status_code == 200 and forced.json()["reviews"][0]["override"] is True

@@ -86,5 +86,5 @@ def test_a_reviewer_edits_and_approves_a_draft_in_the_console(console: tuple[str
     assert stored["state"] == "approved" and stored["outcome"] == "edited"
     assert stored["reviews"][-1]["criteria"] == {"ownership": "agree", "faithfulness": "agree"}
     assert INVENTED not in stored["revisions"][1]["text"]
-    # The browser logs the two refusals the reviewer saw (no key yet: 401; no override: 422), nothing else.
-    assert [p for p in problems if not any(f"status of {code}" in p for code in (401, 422))] == []
+    # The browser logs the two refusals the reviewer saw (no key yet: 401; no override: 409), nothing else.
+    assert [p for p in problems if not any(f"status of {code}" in p for code in (401, 409))] == []

@@ -18,6 +18,7 @@ from fastapi.responses import StreamingResponse
 from service import errors
 from service.api.deps import ActorDep, Authorized, DeadlineDep, DrafterDep, DraftSlot, StateDep
 from service.api.problems import problem_responses
+from service.api.reviews import DRAFT_LINKS
 from service.api.sse import EVENT_STREAM, frames
 from service.drafting import draft_pack, pack_requests, redact_facts
 from service.facts import Facts
@@ -33,6 +34,7 @@ _STREAM_DOC: dict[int | str, dict[str, Any]] = {
         "description": "The draft; or, with `stream: true` or `Accept: text/event-stream`, server-sent events "
         "`meta`, `delta`..., then `done` (the whole draft with its checks) or `error` (a problem).",
         "content": {EVENT_STREAM: {}},  # events are described above; each data line is JSON
+        "links": DRAFT_LINKS,
     }
 }
 

@@ -79,13 +79,14 @@ async def list_drafts(
     return await desk.page(where, limit, cursor)
 
 
-@router.get("/{draft_id:draft_id}", response_model=StoredDraft, summary="One stored draft: state, revisions, reviews", responses=READ)
+@router.get("/{draft_id:draft_id}", operation_id="getDraft", response_model=StoredDraft, summary="One stored draft: state, revisions, reviews", responses=READ)
 async def get_draft(draft_id: DraftId, desk: DeskDep) -> StoredDraft:
     return await desk.get(draft_id)
 
 
 @router.post(
     "/{draft_id:draft_id}/reviews",
+    operation_id="reviewDraft",
     response_model=StoredDraft,
     summary="Approve, reject or request changes, optionally with an edited text and per-criterion verdicts",
     responses=WRITE,
@@ -96,6 +97,7 @@ async def review_draft(draft_id: DraftId, body: ReviewRequest, desk: DeskDep, ac
 
 @router.post(
     "/{draft_id:draft_id}/revisions",
+    operation_id="reviseDraft",
     response_model=StoredDraft,
     summary="Edit the draft without deciding: a new revision, graded again, back in review",
     responses=WRITE,
@@ -106,6 +108,7 @@ async def revise_draft(draft_id: DraftId, body: RevisionRequest, desk: DeskDep, 
 
 @router.post(
     "/{draft_id:draft_id}/publish",
+    operation_id="publishDraft",
     response_model=StoredDraft,
     summary="Publish an approved draft to its channel's webhook again (after a failed publish)",
     responses=problem_responses(401, 403, 404, 409, 422, 429, 503),
@@ -116,12 +119,26 @@ async def publish_draft(draft_id: DraftId, desk: DeskDep, actor: ActorDep) -> St
 
 @router.get(
     "/{draft_id:draft_id}/events",
+    operation_id="draftEvents",
     response_model=EventList,
     summary="The draft's audit trail, oldest first (append-only)",
     responses=READ,
 )
 async def draft_events(draft_id: DraftId, desk: DeskDep) -> EventList:
     return await desk.events(draft_id)
+
+
+# OpenAPI links from a new draft to what can be done with it (clients and stateful testers follow them).
+DRAFT_LINKS = {
+    name: {"operationId": operation, "parameters": {"draft_id": "$response.body#/id"}}
+    for name, operation in (
+        ("GetDraft", "getDraft"),
+        ("ReviewDraft", "reviewDraft"),
+        ("ReviseDraft", "reviseDraft"),
+        ("PublishDraft", "publishDraft"),
+        ("DraftEvents", "draftEvents"),
+    )
+}
 
 
 def aware(moment: datetime | None) -> datetime | None:
