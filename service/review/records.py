@@ -68,20 +68,10 @@ def stored_draft(
     row: DraftRow, revisions: list[RevisionRow], reviews: list[ReviewRow]
 ) -> StoredDraft:
     return StoredDraft(
-        id=row.id,
-        state=State(row.state),
-        created_at=as_utc(row.created_at),
+        **_summary_fields(row),
         updated_at=as_utc(row.updated_at),
-        created_by=row.created_by,
         request_id=row.request_id,
         pack_id=row.pack_id,
-        strategy=row.strategy,
-        channel=row.channel,
-        prompt=prompt_ref(row),
-        model=row.model,
-        score=row.score,
-        passed=row.passed,
-        current_revision=row.current_revision,
         outcome=row.outcome,
         edit_distance=row.edit_distance,
         facts=row.facts,
@@ -120,22 +110,22 @@ def review_out(r: ReviewRow) -> ReviewOut:
 
 
 def summary(row: DraftRow) -> DraftSummary:
-    return DraftSummary(
-        id=row.id,
-        state=State(row.state),
-        created_at=as_utc(row.created_at),
-        strategy=row.strategy,
-        channel=row.channel,
-        prompt=prompt_ref(row),
-        model=row.model,
-        score=row.score,
-        passed=row.passed,
-        unsupported=row.unsupported,
-        injection_followed=row.injection_followed,
-        current_revision=row.current_revision,
-        created_by=row.created_by,
-    )
+    return DraftSummary(**_summary_fields(row))
 
 
-def body_of(revision: RevisionRow) -> dict[str, Any]:
-    return {"text": revision.text, "subject": revision.subject, "headline": revision.headline}
+def _summary_fields(row: DraftRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "state": State(row.state),
+        "created_at": as_utc(row.created_at),
+        "strategy": row.strategy,
+        "channel": row.channel,
+        "prompt": prompt_ref(row),
+        "model": row.model,
+        "score": row.score,
+        "passed": row.passed,
+        "unsupported": row.unsupported,
+        "injection_followed": row.injection_followed,
+        "current_revision": row.current_revision,
+        "created_by": row.created_by,
+    }

@@ -69,31 +69,6 @@ class ReviewOut(BaseModel):
     comment: str | None = None
 
 
-class StoredDraft(BaseModel):
-    id: str
-    state: State
-    created_at: datetime
-    updated_at: datetime
-    created_by: str = Field(description="The API key id that asked for the draft (or anonymous).")
-    request_id: str | None = None
-    pack_id: str | None = None
-    strategy: Strategy
-    channel: Channel
-    prompt: PromptRef
-    model: str
-    score: float | None = None
-    passed: bool | None = None
-    current_revision: int
-    outcome: str | None = Field(default=None, description="accepted (as is), edited or rejected, once decided.")
-    edit_distance: float | None = None
-    facts: dict[str, Any] | None = Field(description="Null once retention has purged it.")
-    request: dict[str, Any] | None = Field(description="audience, options, earlier_messages as sent.")
-    draft: dict[str, Any] | None = Field(description="The response as returned when drafted (null once purged).")
-    revisions: list[RevisionOut]
-    reviews: list[ReviewOut]
-    purged_at: datetime | None = None
-
-
 class DraftSummary(BaseModel):
     id: str
     state: State
@@ -107,7 +82,23 @@ class DraftSummary(BaseModel):
     unsupported: int
     injection_followed: bool | None = None
     current_revision: int
-    created_by: str
+    created_by: str = Field(description="The API key id that asked for the draft (or anonymous).")
+
+
+class StoredDraft(DraftSummary):
+    """A draft with everything stored about it."""
+
+    updated_at: datetime
+    request_id: str | None = None
+    pack_id: str | None = None
+    outcome: str | None = Field(default=None, description="accepted (as is), edited or rejected, once decided.")
+    edit_distance: float | None = None
+    facts: dict[str, Any] | None = Field(description="Null once retention has purged it.")
+    request: dict[str, Any] | None = Field(description="audience, options, earlier_messages as sent.")
+    draft: dict[str, Any] | None = Field(description="The response as returned when drafted (null once purged).")
+    revisions: list[RevisionOut]
+    reviews: list[ReviewOut]
+    purged_at: datetime | None = None
 
 
 class DraftPage(BaseModel):
