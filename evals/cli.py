@@ -28,10 +28,21 @@ def calibrate(
     judge: Annotated[
         str | None, typer.Option(help="Measure an LLM judge instead (any litellm model string).")
     ] = None,
+    reviews: Annotated[
+        bool, typer.Option("--reviews", help="Agreement with the reviewers' verdicts in the review database.")
+    ] = False,
 ) -> None:
-    """Agreement of each rubric grader (or an LLM judge) with the labelled calibration set."""
-    from evals.calibrate import below_floor, render_markdown, run_calibration
+    """Agreement of each rubric grader (or an LLM judge) with the labelled calibration set, or with reviewers."""
+    from evals.calibrate import below_floor, render_markdown, run_calibration, write_report
 
+    if reviews:
+        from evals.history import store_for_evals
+        from evals.reviews import review_agreement, reviewed_cases
+
+        report = review_agreement(list(reviewed_cases(store_for_evals())))
+        write_report(report, out)
+        typer.echo(render_markdown(report))
+        return
     if judge:
         _calibrate_judge(split, out, judge)
         return
@@ -43,6 +54,20 @@ def calibrate(
         typer.secho(f"below floor: {problem}", fg=typer.colors.RED, err=True)
     if problems:
         raise typer.Exit(1)
+
+
+@app.command("export-reviews")
+def export_reviews(
+    out: Annotated[Path, typer.Option(help="Folder for one calibration YAML file per reviewed draft.")] = Path(
+        "out/reviews"
+    ),
+) -> None:
+    """Write reviewed drafts with the reviewers' per-criterion verdicts in the calibration set's format."""
+    from evals.history import store_for_evals
+    from evals.reviews import export_reviews as write_cases
+
+    written = write_cases(store_for_evals(), out)
+    typer.echo(f"wrote {len(written)} reviewed draft(s) to {out}")
 
 
 @app.command()
@@ -109,6 +134,10 @@ def run(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the model-output cache.")
     ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Store the run in the review database (eval history, compare).")
+    ] = False,
+    label: Annotated[str | None, typer.Option(help="A label for the recorded run, e.g. nightly.")] = None,
 ) -> None:
     """Draft every case with every prompt version through the service's pipeline, grade, write results.json."""
     import asyncio
@@ -131,7 +160,7 @@ def run(
         revise=revise,
     )
     try:
-        results = asyncio.run(_run(config))
+        results = asyncio.run(_recorded(config, label) if record else _run(config))
     except (TrustdraftError, ValueError) as exc:
         typer.secho(f"error: {getattr(exc, 'detail', exc)}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
@@ -159,6 +188,31 @@ async def _run(config: RunConfig) -> RunResults:
         return await Runner(drafter, config, progress).run()
 
 
+async def _recorded(config: RunConfig, label: str | None) -> RunResults:
+    """The run, stored: `running` first, `finished` with its records only if it ends (else incomplete)."""
+    import dataclasses
+    import time
+
+    from evals.history import finish, git_commit, start, store_for_evals
+    from service.settings import Settings
+
+    store = store_for_evals()
+    settings = [str(v) if isinstance(v, Path) else v for v in dataclasses.asdict(config).values()]
+    run_id = start(
+        store,
+        model=config.model or Settings().default_model,
+        prompts=config.prompts,
+        config=dict(zip([f.name for f in dataclasses.fields(config)], settings, strict=True)),
+        label=label,
+        commit=git_commit(Path(__file__).resolve().parent.parent),
+    )
+    started = time.perf_counter()
+    results = await _run(config)
+    finish(store, run_id, results, time.perf_counter() - started)
+    typer.echo(f"recorded run {run_id}", err=True)
+    return results
+
+
 def _print_summary(rows: list[dict[str, object]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -184,10 +238,60 @@ def _print_summary(rows: list[dict[str, object]]) -> None:
 
 
 @app.command()
+def history(
+    prompt: Annotated[str | None, typer.Option(help="A prompt id, version or label the run included.")] = None,
+    model: Annotated[str | None, typer.Option(help="The model of the run.")] = None,
+    label: Annotated[str | None, typer.Option(help="The run's label.")] = None,
+    since: Annotated[str | None, typer.Option(help="Started at or after (ISO date or date-time, UTC).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recorded eval runs, newest first: status, pass rate and mean score per prompt, unstable cases, cost."""
+    import json
+    from datetime import UTC, datetime
+
+    from evals.history import history_rows, store_for_evals
+    from service.store.eval_runs import RunFilter
+
+    moment = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+    rows = history_rows(store_for_evals(), RunFilter(prompt, model, label, moment), limit)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        prompts = "; ".join(
+            f"{name} pass {p['pass_rate']:.0%} score {p['mean_score']:.3f} unstable {p['unstable']}"
+            for name, p in row["prompts"].items()
+        )
+        typer.echo(f"{row['id']}  {row['started_at']}  {row['status']:<10}  {row['label'] or '-':<10}  "
+                   f"{row['model']}  {row['commit'] or '-'}  {prompts}")
+
+
+baseline_app = typer.Typer(help="Baselines pinned per prompt id, for `eval compare --base-run pinned:ID`.")
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("pin")
+def baseline_pin(
+    run_id: Annotated[str, typer.Argument(help="A finished recorded run.")],
+    prompt: Annotated[list[str] | None, typer.Option(help="Prompt ids (default: every one the run drafted).")] = None,
+) -> None:
+    """Pin a recorded run as the baseline of its prompt ids."""
+    from evals.history import pin, store_for_evals
+
+    try:
+        pinned = pin(store_for_evals(), run_id, prompt)
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"pinned {run_id} for {', '.join(pinned)}")
+
+
+@app.command()
 def compare(
     base: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="results.json of the baseline run.")
-    ],
+        Path | None, typer.Argument(exists=True, dir_okay=False, help="results.json of the baseline run.")
+    ] = None,
     candidate: Annotated[
         Path | None,
         typer.Argument(exists=True, dir_okay=False, help="results.json of the candidate (default: BASE)."),
@@ -202,18 +306,21 @@ def compare(
         "out/compare"
     ),
     gate: Annotated[Path | None, typer.Option(help="Gate thresholds (default: evals/gate.yaml).")] = None,
+    base_run: Annotated[
+        str | None, typer.Option(help="A recorded run as the baseline: its id, or pinned:<prompt id>.")
+    ] = None,
+    candidate_run: Annotated[str | None, typer.Option(help="A recorded run as the candidate.")] = None,
 ) -> None:
     """Compare two prompt versions: per criterion, strategy and channel, with significance; exit 1 if the gate fails."""
     from evals.compare import compare as run_compare
     from evals.compare import load_gate, to_json
     from evals.report_html import render_html
     from evals.report_md import render_markdown
-    from evals.results import load_results
     from service.atomic import write_json_atomic
 
     try:
-        base_results = load_results(base)
-        candidate_results = load_results(candidate) if candidate else base_results
+        base_results = _results(base, base_run)
+        candidate_results = _results(candidate, candidate_run) if candidate or candidate_run else base_results
         comparison = run_compare(
             base_results,
             candidate_results,
@@ -233,6 +340,19 @@ def compare(
     typer.echo(f"wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'comparison.json'}", err=True)
     if not comparison.gate_passed:
         raise typer.Exit(1)
+
+
+def _results(path: Path | None, run_ref: str | None) -> RunResults:
+    """Results from a file or a recorded run (id or pinned:<prompt id>)."""
+    from evals.results import load_results
+
+    if run_ref is not None:
+        from evals.history import load_run, store_for_evals
+
+        return load_run(store_for_evals(), run_ref)
+    if path is None:
+        raise ValueError("give a results.json or --base-run")
+    return load_results(path)
 
 
 PROMPTFOO_DIR = Path(__file__).resolve().parent / "promptfoo"

@@ -19,6 +19,44 @@ prompts_app = typer.Typer(help="List and release prompt versions.", no_args_is_h
 app.add_typer(prompts_app, name="prompts")
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+db_app = typer.Typer(help="The review database (TRUSTDRAFT_DATABASE_URL, or SQLite at TRUSTDRAFT_DATABASE_PATH).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the schema migrations (the service also applies them at start-up)."""
+    from service.settings import Settings
+    from service.store.engine import make_engine
+    from service.store.migrate import current_revision, upgrade
+
+    engine = make_engine(Settings().sqlalchemy_url)
+    upgrade(engine)
+    typer.echo(f"database at revision {current_revision(engine)}")
+
+
+@db_app.command("purge")
+def db_purge(
+    older_than_days: Annotated[
+        int | None, typer.Option(min=1, help="Default: TRUSTDRAFT_RETENTION_DAYS.")
+    ] = None,
+) -> None:
+    """Erase draft texts and facts older than N days; states, figures and the audit trail stay."""
+    from datetime import UTC, datetime, timedelta
+
+    from service.settings import Settings
+    from service.store import open_store
+    from service.store.stats import purge_before
+
+    settings = Settings()
+    days = older_than_days or settings.retention_days
+    if days is None:
+        _fail("say --older-than-days or set TRUSTDRAFT_RETENTION_DAYS")
+        return
+    store = open_store(settings.sqlalchemy_url)
+    with store.writing() as conn:
+        purged = purge_before(conn, datetime.now(UTC) - timedelta(days=days))
+    typer.echo(f"purged {purged} draft(s) older than {days} days")
 
 
 @keys_app.command("hash")
@@ -27,6 +65,8 @@ def keys_hash(key: Annotated[str, typer.Argument(help="The API key to store; rea
     from service.api.guards import hash_key
 
     typer.echo(hash_key(sys.stdin.readline().strip() if key == "-" else key))
+
+
 PLUGIN_GROUP = "trustdraft.cli"
 
 

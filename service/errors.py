@@ -104,3 +104,23 @@ class ContentPolicy(UpstreamError):
 
 class ContextWindowExceeded(UpstreamError):
     status, slug, title = 413, "context-window-exceeded", "The prompt is too long for the model"
+
+
+class Forbidden(TrustdraftError):
+    status, slug, title = 403, "forbidden", "This API key's role does not allow it"
+
+
+class Conflict(TrustdraftError):
+    status, slug, title = 409, "conflict", "The draft is not in a state that allows this"
+
+
+class OverrideRequired(TrustdraftError):
+    """The request is well formed; approving it conflicts with the approval rule until overridden."""
+
+    status, slug, title = 409, "override-required", "Approving this text needs an explicit override"
+
+
+class StorageUnavailable(TrustdraftError):
+    """The draft was written but could not be stored; the problem carries it (`draft`) so nothing is lost."""
+
+    status, slug, title = 503, "storage-unavailable", "The draft could not be stored"

@@ -7,28 +7,17 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
 from contextvars import ContextVar
 from typing import Any
 
+from service.redaction import redact
+
 # The id of the request being served, set by the request-id middleware, stamped on every log line.
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-_REDACTIONS = [
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
-    (re.compile(r"\b(?:\d[ -]?){13,19}\b"), "[card]"),
-    (re.compile(r"(?<!\w)\+?\d[\d ().-]{7,}\d\b"), "[phone]"),
-]
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
-
-
-def redact(text: str) -> str:
-    """Mask emails, card-like numbers and phone numbers."""
-    for pattern, mask in _REDACTIONS:
-        text = pattern.sub(mask, text)
-    return text
 
 
 class JsonFormatter(logging.Formatter):

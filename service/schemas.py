@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, field_validator
 
@@ -158,6 +158,11 @@ class Section(BaseModel):
         description="The model's text failed the section's checks after a rewrite: this is a plain rendering of "
         "the section's facts instead.",
     )
+class Redaction(BaseModel):
+    """Personal data masked in the facts before the model call (TRUSTDRAFT_REDACT_FACTS)."""
+
+    masked: dict[str, int] = Field(description="How many of each kind were masked: email, phone, card.")
+    fields: list[str] = Field(description="The facts fields that held them, e.g. contact or timeline[2].what.")
 
 
 class DraftResponse(BaseModel):
@@ -181,6 +186,9 @@ class DraftResponse(BaseModel):
     rounds: list[RevisionRound] | None = Field(default=None, description="Revision rounds (options.revise).")
     sections: list[Section] | None = Field(
         default=None, description="A sectioned prompt's sections, in the order the channel shows them."
+    )
+    redaction: Redaction | None = Field(
+        default=None, description="Present when personal data in the facts was masked before the model call."
     )
     warnings: list[str] = Field(default_factory=list)
 
@@ -252,3 +260,6 @@ class Problem(BaseModel):
         default=None, description="In a stream's error event: false, the draft did not finish."
     )
     received_chars: int | None = Field(default=None, description="In a stream's error event: text sent before it.")
+    draft: dict[str, Any] | None = Field(
+        default=None, description="storage-unavailable: the draft that was written but could not be stored."
+    )

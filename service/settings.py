@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOCAL_MODEL = "local/smollm2-135m-instruct"
@@ -17,6 +18,29 @@ _REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 def _default_prompts_dir() -> Path:
     """The repo's prompts/ when running from a checkout, else ./prompts (containers set it explicitly)."""
     return _REPO_PROMPTS if _REPO_PROMPTS.is_dir() else Path.cwd() / "prompts"
+
+
+class Role(StrEnum):
+    """What an API key may do; each role can do everything the one before it can."""
+
+    drafter = "drafter"  # draft, and read drafts, events and stats
+    reviewer = "reviewer"  # also edit, approve, reject, request changes, publish
+    admin = "admin"  # also purge old drafts (retention)
+
+    def allows(self, needed: Role) -> bool:
+        order = list(Role)
+        return order.index(self) >= order.index(needed)
+
+
+class Webhook(BaseModel):
+    """Where approved drafts of one channel are published."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(pattern=r"^https?://", description="POSTed the approved draft as JSON.")
+    secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key; TRUSTDRAFT_WEBHOOK_SECRET when not set."
+    )
 
 
 def _split_csv(value: object) -> object:
@@ -80,6 +104,35 @@ class Settings(BaseSettings):
         description="Sectioned prompts: ask for every section in one call with a JSON schema (`on`), one call per "
         "section (`off`), or JSON where litellm says the model supports response schemas (`auto`).",
     )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL (postgresql+psycopg://...); default: SQLite at database_path.",
+    )
+    database_path: Path = Field(
+        default=Path("var/trustdraft.sqlite3"), description="The SQLite file when no database_url is set."
+    )
+    store_drafts: bool = Field(default=True, description="Store every draft for review (off: nothing kept).")
+    anonymous_role: Role = Field(
+        default=Role.drafter, description="The role of every caller when no API keys are configured."
+    )
+    allow_self_approval: bool = Field(
+        default=False, description="Let a key approve a draft it created itself."
+    )
+    retention_days: int | None = Field(
+        default=None, ge=1, le=36500, description="Purge draft texts and facts older than this; events stay."
+    )
+    redact_facts: bool = Field(
+        default=False, description="Mask emails, phone and card numbers in facts before the model sees them."
+    )
+    webhooks: dict[str, Webhook] = Field(
+        default_factory=dict, description="Per channel: where approved drafts are published (JSON)."
+    )
+    webhooks_file: Path | None = Field(default=None, description="YAML or JSON file of webhooks per channel.")
+    webhook_secret: SecretStr | None = Field(default=None, description="Default HMAC-SHA256 key.")
+    webhook_attempts: int = Field(default=5, ge=1, le=20)
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    webhook_initial_wait_s: float = Field(default=1.0, ge=0, le=60)
+    webhook_max_wait_s: float = Field(default=60.0, ge=0, le=3600)
 
     @field_validator("rate_limit")
     @classmethod
@@ -100,6 +153,10 @@ class Settings(BaseSettings):
     def with_model(self, model: str | None) -> Settings:
         """These settings with `model` as the default (so only the model asked for is loaded), or as they are."""
         return self.model_copy(update={"default_model": model}) if model else self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.database_path}"
 
     @property
     def uses_local_model(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +12,12 @@ import yaml
 from fastapi.testclient import TestClient
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# Drafts the tests store go to a scratch SQLite file, never to the checkout's var/.
+os.environ.setdefault("TRUSTDRAFT_DATABASE_PATH", str(Path(tempfile.mkdtemp(prefix="trustdraft-tests-")) / "db.sqlite3"))
 
 from service.app import create_app
 from service.settings import Settings
+from tests.databases import database_url, postgres  # noqa: F401  (fixtures)
 from tests.fake_upstream import FakeUpstream
 
 ROOT = Path(__file__).resolve().parent.parent

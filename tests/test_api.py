@@ -165,8 +165,9 @@ def test_upstream_failures_become_clear_problems(
 
 def test_unknown_routes_and_methods_are_problems(remote_client: TestClient) -> None:
     assert remote_client.get("/nope").headers["content-type"] == PROBLEM
-    response = remote_client.get("/v1/drafts")
+    response = remote_client.put("/v1/drafts")  # GET lists stored drafts, POST drafts; nothing else
     assert response.status_code == 405 and response.headers["content-type"] == PROBLEM
+    assert response.headers["allow"] == "GET, POST"
 
 
 def test_every_draft_carries_the_rubric_checks(remote_client: TestClient) -> None:

@@ -10,10 +10,12 @@ from typing import Annotated
 import anyio
 from fastapi import Depends, Header, Request
 
+from service import errors
 from service.api.guards import Guards
 from service.api.metrics import Metrics
 from service.drafting import Drafter
 from service.prompts import PromptRegistry
+from service.review import Actor, ReviewDesk
 from service.settings import Settings
 
 
@@ -25,6 +27,7 @@ class AppState:
     drafter: Drafter
     metrics: Metrics
     guards: Guards
+    desk: ReviewDesk | None = None  # None when drafts are not stored
 
     @property
     def registry(self) -> PromptRegistry:
@@ -48,14 +51,21 @@ async def get_registry(state: StateDep) -> PromptRegistry:
     return state.registry
 
 
-async def authorize(request: Request, state: StateDep) -> str:
+async def authorize(request: Request, state: StateDep) -> Actor:
     """Check the API key (when keys are configured) and spend one unit of the caller's rate limit."""
-    identity = state.guards.keys.identify(request)
+    caller = state.guards.keys.identify(request)
     if state.guards.rate.remote:  # a Redis round trip must not block the event loop
-        await anyio.to_thread.run_sync(state.guards.rate.hit, identity)
+        await anyio.to_thread.run_sync(state.guards.rate.hit, caller.rate_key)
     else:
-        state.guards.rate.hit(identity)
-    return identity
+        state.guards.rate.hit(caller.rate_key)
+    request.state.actor = caller.actor
+    return caller.actor
+
+
+async def get_desk(state: StateDep) -> ReviewDesk:
+    if state.desk is None:
+        raise errors.NotFound("draft storage is off (TRUSTDRAFT_STORE_DRAFTS=false)")
+    return state.desk
 
 
 async def draft_slot(state: StateDep) -> AsyncIterator[None]:
@@ -93,4 +103,6 @@ DrafterDep = Annotated[Drafter, Depends(get_drafter)]
 RegistryDep = Annotated[PromptRegistry, Depends(get_registry)]
 DeadlineDep = Annotated[float, Depends(deadline)]
 Authorized = Depends(authorize)
+ActorDep = Annotated[Actor, Depends(authorize)]
+DeskDep = Annotated[ReviewDesk, Depends(get_desk)]
 DraftSlot = Depends(draft_slot)

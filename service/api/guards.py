@@ -21,7 +21,8 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from service import errors
-from service.settings import Settings
+from service.review import ANONYMOUS, Actor
+from service.settings import Role, Settings
 
 _PREFIX = "sha256:"
 
@@ -30,14 +31,22 @@ def hash_key(key: str) -> str:
     return _PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def stored_digests(settings: Settings) -> list[bytes]:
-    """The configured keys as digests: `sha256:<hex>` entries as they are, plain keys hashed now."""
+def stored_digests(settings: Settings) -> list[tuple[bytes, Role]]:
+    """The configured keys as (digest, role): `[role:]sha256:<hex>` as they are, `[role:]<plain>` hashed now.
+    A key without a role prefix is a drafter."""
     digests = []
     for secret in settings.api_keys:
-        value = secret.get_secret_value().strip()
-        entry = value if value.startswith(_PREFIX) else hash_key(value)
-        digests.append(bytes.fromhex(entry[len(_PREFIX) :]))
+        role, entry = _role_and_key(secret.get_secret_value().strip())
+        entry = entry if entry.startswith(_PREFIX) else hash_key(entry)
+        digests.append((bytes.fromhex(entry[len(_PREFIX) :]), role))
     return digests
+
+
+def _role_and_key(value: str) -> tuple[Role, str]:
+    prefix, _, rest = value.partition(":")
+    if rest and prefix in Role.__members__:
+        return Role(prefix), rest
+    return Role.drafter, value
 
 
 def presented_key(request: Request) -> str | None:
@@ -49,29 +58,42 @@ def presented_key(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: the actor the review workflow sees, and the bucket the rate limit counts in."""
+
+    actor: Actor
+    rate_key: str
+
+
 @dataclass
 class KeyCheck:
-    digests: list[bytes]
+    digests: list[tuple[bytes, Role]]
+    anonymous_role: Role = Role.drafter
 
     @property
     def enabled(self) -> bool:
         return bool(self.digests)
 
-    def identify(self, request: Request) -> str:
-        """The caller's identity for rate limiting: a key digest, or the client address when auth is off."""
-        key = presented_key(request)
+    def identify(self, request: Request) -> Caller:
+        """The caller: a key id and its role, or (auth off) `anonymous` with the configured role, rate
+        limited per client address."""
         if not self.enabled:
-            return f"ip:{request.client.host if request.client else 'unknown'}"
+            address = request.client.host if request.client else "unknown"
+            return Caller(Actor(ANONYMOUS, self.anonymous_role), f"ip:{address}")
+        key = presented_key(request)
         if key is None:
             raise errors.Unauthorized("send an API key as `Authorization: Bearer <key>` or `X-API-Key`")
         digest = hashlib.sha256(key.encode("utf-8")).digest()
         # Compare against every stored digest, in constant time, so timing reveals neither key nor position.
-        matched = False
-        for stored in self.digests:
-            matched |= hmac.compare_digest(digest, stored)
-        if not matched:
+        role: Role | None = None
+        for stored, stored_role in self.digests:
+            if hmac.compare_digest(digest, stored):
+                role = stored_role
+        if role is None:
             raise errors.Unauthorized("the API key is not valid")
-        return f"key:{digest.hex()[:16]}"
+        key_id = f"key:{digest.hex()[:16]}"
+        return Caller(Actor(key_id, role), key_id)
 
 
 @dataclass
@@ -127,7 +149,7 @@ class Guards:
 def build_guards(settings: Settings) -> Guards:
     storage = settings.redis_url or "memory://"
     return Guards(
-        KeyCheck(stored_digests(settings)),
+        KeyCheck(stored_digests(settings), settings.anonymous_role),
         RateLimit(settings.rate_limit, storage),
         ConcurrencyGate(settings.max_concurrent_drafts),
     )

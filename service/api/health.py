@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from service.api.deps import StateDep
 from service.api.metrics import CONTENT_TYPE
+from service.errors import StorageUnavailable
 from service.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
@@ -19,6 +22,10 @@ router = APIRouter(tags=["health"])
     responses={200: {"content": {CONTENT_TYPE: {}}, "description": "Prometheus text format"}},
 )
 async def metrics(state: StateDep) -> PlainTextResponse:
+    if state.desk is not None:
+        # The request metrics still matter when the database does not answer.
+        with contextlib.suppress(StorageUnavailable):
+            state.metrics.acceptance((await state.desk.acceptance(None, None, None)).rows)
     return PlainTextResponse(state.metrics.render(), media_type=CONTENT_TYPE)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from service.llm.gateway import GatewayEvents
+from service.review.schemas import AcceptanceOut
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160)
@@ -60,6 +61,32 @@ class Metrics:
         self.drafts_in_flight = Gauge(
             "trustdraft_drafts_in_flight", "Drafts being written now.", registry=self.registry
         )
+        self.review_drafts = Gauge(
+            "trustdraft_review_drafts",
+            "Decided drafts by prompt version, model and outcome (accepted as is, edited, rejected).",
+            ["prompt", "model", "outcome"],
+            registry=self.registry,
+        )
+        self.review_edit_distance = Gauge(
+            "trustdraft_review_edit_distance_drafts",
+            "Edited drafts whose share of words changed is at most `le` (cumulative).",
+            ["prompt", "model", "le"],
+            registry=self.registry,
+        )
+
+    def acceptance(self, rows: list[AcceptanceOut]) -> None:
+        """Reviewers' decisions per prompt version and model, as stored (the same figures as
+        GET /v1/stats/acceptance, read from the database at scrape time, so every replica agrees)."""
+        self.review_drafts.clear()
+        self.review_edit_distance.clear()
+        for row in rows:
+            labels = (f"{row.prompt_id}@{row.prompt_version}", row.model)
+            for outcome, count in (("accepted", row.accepted_as_is), ("edited", row.edited), ("rejected", row.rejected)):
+                self.review_drafts.labels(*labels, outcome).set(count)
+            running = 0
+            for bucket in row.edit_distance:
+                running += bucket.count
+                self.review_edit_distance.labels(*labels, str(bucket.le)).set(running)
 
     def gateway_events(self) -> GatewayEvents:
         return GatewayEvents(

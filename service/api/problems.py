@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ def problem_body(
     request_id: str | None = None,
     field_errors: list[FieldError] | None = None,
     retry_after: float | None = None,
+    draft: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The RFC 9457 body for one problem, without empty members."""
     return Problem(
@@ -42,6 +44,7 @@ def problem_body(
         request_id=request_id,
         errors=field_errors,
         retry_after=retry_after,
+        draft=draft,
     ).model_dump(exclude_none=True)
 
 
@@ -54,6 +57,7 @@ def problem_response(
     field_errors: list[FieldError] | None = None,
     retry_after: float | None = None,
     headers: Mapping[str, str] | None = None,
+    draft: dict[str, Any] | None = None,
 ) -> JSONResponse:
     status = status or kind.status
     body = problem_body(
@@ -64,6 +68,7 @@ def problem_response(
         request_id=getattr(request.state, "request_id", None),
         field_errors=field_errors,
         retry_after=retry_after,
+        draft=draft,
     )
     all_headers = dict(headers or {})
     if retry_after is not None:
@@ -94,7 +99,9 @@ async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     headers = (
         {"WWW-Authenticate": 'Bearer realm="trustdraft"'} if isinstance(exc, errors.Unauthorized) else None
     )
-    return problem_response(request, type(exc), exc.detail, retry_after=retry_after, headers=headers)
+    return problem_response(
+        request, type(exc), exc.detail, retry_after=retry_after, headers=headers, draft=exc.extra.get("draft")
+    )
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -111,8 +118,33 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kind = _HTTP_KINDS.get(exc.status_code, errors.TrustdraftError)
-    # Keep the exception's own headers: a 405 must say which methods are allowed (Allow, RFC 9110).
-    return problem_response(request, kind, str(exc.detail), status=exc.status_code, headers=exc.headers)
+    # Keep the exception's own headers: a 405 must say which methods are allowed (Allow, RFC 9110), all of
+    # them: Starlette names only the first route on the path, and GET and POST /v1/drafts are two routes.
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed(request)) or headers.get("Allow", "")
+    return problem_response(request, kind, str(exc.detail), status=exc.status_code, headers=headers or None)
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every documented method of the path asked for (from the OpenAPI document: the contract)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        for method, operation in operations.items():
+            if re.fullmatch(_path_regex(template, operation), request.url.path):
+                methods.add(method.upper())
+    return sorted(methods)
+
+
+def _path_regex(template: str, operation: dict[str, Any]) -> str:
+    """The template as a regex: each path parameter as its schema's pattern (or any segment)."""
+    patterns = {
+        p["name"]: p.get("schema", {}).get("pattern", "^[^/]+$").strip("^$")
+        for p in operation.get("parameters", [])
+        if p.get("in") == "path"
+    }
+    parts = re.split(r"\{([^/]+?)\}", template)
+    return "".join(re.escape(part) if i % 2 == 0 else f"(?:{patterns.get(part, '[^/]+')})" for i, part in enumerate(parts))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

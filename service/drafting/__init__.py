@@ -5,7 +5,7 @@ response. Best-of-n and revise (refine), packs (several channels at once), follo
 prompt-injection checks live beside it.
 """
 
-from service.drafting.packs import draft_pack
+from service.drafting.packs import draft_pack, pack_requests
 from service.drafting.pipeline import (
     Delta,
     Drafted,
@@ -19,6 +19,7 @@ from service.drafting.pipeline import (
     grade_request,
 )
 from service.drafting.plan import DEFAULT_MAX_WORDS, DraftPlan, prompt_variables
+from service.drafting.redact import redact_facts
 
 __all__ = [
     "DEFAULT_MAX_WORDS",
@@ -34,5 +35,7 @@ __all__ = [
     "build_drafter",
     "draft_pack",
     "grade_request",
+    "pack_requests",
     "prompt_variables",
+    "redact_facts",
 ]

@@ -29,8 +29,9 @@ SHARED: dict[Criterion, tuple[str, frozenset[Channel]]] = {
 }
 
 
-async def draft_pack(drafter: Drafter, pack: PackRequest, deadline: float | None = None) -> PackResponse:
-    requests = [
+def pack_requests(pack: PackRequest) -> list[DraftRequest]:
+    """One draft request per channel of the pack, every one graded."""
+    return [
         DraftRequest(
             strategy=pack.strategy,
             channel=channel,
@@ -43,6 +44,10 @@ async def draft_pack(drafter: Drafter, pack: PackRequest, deadline: float | None
         )
         for channel in pack.channels
     ]
+
+
+async def draft_pack(drafter: Drafter, pack: PackRequest, deadline: float | None = None) -> PackResponse:
+    requests = pack_requests(pack)
     for request in requests:
         drafter.plan(request)  # a bad prompt or model fails the pack before any model call
     drafts = await asyncio.gather(*(drafter.draft(r, deadline=deadline) for r in requests))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from service import errors
 from service.drafting.history import history_block
 from service.drafting.injection import scan_facts
+from service.drafting.redact import redact_facts
 from service.drafting.sections import SectionContext, SectionedPlan, plan_sections
 from service.drafting.sections.content import section_names
 from service.facts import Channel, Facts, Strategy
@@ -16,7 +17,7 @@ from service.facts_block import clean_value, render_facts_block
 from service.llm.gateway import Gateway, Sampling
 from service.prompts import PromptRegistry, PromptVersion
 from service.rubric import Commitment, commitments_in
-from service.schemas import DraftOptions, DraftRequest
+from service.schemas import DraftOptions, DraftRequest, Redaction
 from service.settings import Settings
 
 # Words a draft should stay under when the caller does not say; the prompt states the limit.
@@ -44,12 +45,17 @@ class DraftPlan:
     variables: dict[str, object]  # what the prompt was rendered with; a revision prompt reuses them
     earlier: list[Commitment] | None = None  # a follow-up's earlier commitments, graded as kept or not
     sections: SectionedPlan | None = None  # a sectioned prompt's content plan; `messages` are its first requests
+    redaction: Redaction | None = None  # what was masked in the facts before the model call
 
 
 def make_plan(
     request: DraftRequest, registry: PromptRegistry, gateway: Gateway, settings: Settings
 ) -> DraftPlan:
-    """Resolve the prompt version and model, and render the messages."""
+    """Resolve the prompt version and model, and render the messages (from masked facts when redacting)."""
+    redaction = None
+    if settings.redact_facts:
+        facts, redaction = redact_facts(request.facts)
+        request = request.model_copy(update={"facts": facts})
     prompt = registry.resolve(request.prompt, default_id=request.strategy.value)
     problem = misfit(prompt, request.strategy, follow_up=bool(request.earlier_messages))
     if problem:
@@ -73,6 +79,7 @@ def make_plan(
         variables,
         earlier_commitments(request),
         sections,
+        redaction,
     )
 
 

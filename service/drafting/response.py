@@ -48,5 +48,6 @@ def build_response(
         latency_ms=round(latency_ms, 2),
         checks=checks,
         injection=injection,
+        redaction=plan.redaction,
         warnings=warnings,
     )

@@ -1,0 +1,1 @@
+"""The review console at /review: a template and static files shipped in the package, no CDN."""

@@ -1,0 +1,114 @@
+"""The store on both backends: migrations, a draft with its first events in one transaction, the audit
+trail refusing UPDATE and DELETE in the database itself, pagination, retention."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from service.store import drafts as repo
+from service.store import open_store
+from service.store.migrate import current_revision, head_revision
+from service.store.stats import acceptance, purge_before
+
+
+def _draft(number: int, at: datetime | None = None) -> repo.NewDraft:
+    return repo.NewDraft(
+        id=f"drf_{number:032x}",
+        state="draft",
+        strategy="reactive",
+        channel="email",
+        prompt_id="reactive",
+        prompt_version="v3",
+        prompt_sha256="0" * 64,
+        model="openai/fake-model",
+        created_by="key:abc",
+        facts={"organization": "Acme", "summary": "An outage; write to jo@example.com"},
+        request={"options": {}},
+        response={"text": "We are sorry."},
+        text="We are sorry.",
+        checks={"score": 0.8, "passed": True, "unsupported": [], "criteria": [], "threshold": 0.7},
+        created_at=at or datetime.now(UTC),
+    )
+
+
+def test_migrations_reach_head_and_are_idempotent(database_url: str) -> None:
+    store = open_store(database_url)
+    open_store(database_url).close()  # a second start migrates nothing and does not fail
+    assert current_revision(store.engine) == head_revision(store.engine)
+    store.close()
+
+
+def test_a_draft_arrives_with_its_first_revision_and_events(database_url: str) -> None:
+    store = open_store(database_url)
+    with store.writing() as conn:
+        repo.insert_draft(conn, _draft(1))
+    with store.reading() as conn:
+        assert [e.kind for e in repo.events_of(conn, _draft(1).id)] == ["created", "graded"]
+        assert [r.number for r in repo.revisions_of(conn, _draft(1).id)] == [0]
+    store.close()
+
+
+def test_a_failed_transaction_leaves_nothing_half_written(database_url: str) -> None:
+    store = open_store(database_url)
+    with pytest.raises(RuntimeError), store.writing() as conn:
+        repo.insert_draft(conn, _draft(2))
+        raise RuntimeError("the process dies here")
+    with store.reading() as conn:
+        assert repo.get_draft(conn, _draft(2).id) is None
+        assert list(repo.events_of(conn, _draft(2).id)) == []
+    store.close()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE events SET kind = 'edited'", "DELETE FROM events"])
+def test_the_database_refuses_to_edit_or_delete_events(database_url: str, statement: str) -> None:
+    store = open_store(database_url)
+    with store.writing() as conn:
+        repo.insert_draft(conn, _draft(3))
+    with pytest.raises(DBAPIError, match="append-only"), store.writing() as conn:
+        conn.execute(text(statement))
+    with store.reading() as conn:
+        assert [e.kind for e in repo.events_of(conn, _draft(3).id)] == ["created", "graded"]
+    store.close()
+
+
+def test_pages_follow_the_cursor_newest_first_without_gaps(database_url: str) -> None:
+    store = open_store(database_url)
+    start = datetime(2025, 3, 12, 10, tzinfo=UTC)
+    with store.writing() as conn:
+        for number in range(7):  # two drafts share each second: the id breaks the tie
+            repo.insert_draft(conn, _draft(10 + number, start + timedelta(seconds=number // 2)))
+    seen, cursor = [], None
+    while True:
+        with store.reading() as conn:
+            page, cursor = repo.list_drafts(conn, repo.DraftFilter(), limit=3, cursor=cursor)
+        seen += [row.id for row in page]
+        if cursor is None:
+            break
+    assert seen == [_draft(10 + n).id for n in (6, 5, 4, 3, 2, 1, 0)]
+    with pytest.raises(ValueError):
+        repo.decode_cursor("yesterday.drf_1")
+    store.close()
+
+
+def test_retention_purges_texts_and_facts_and_keeps_events_and_figures(database_url: str) -> None:
+    store = open_store(database_url)
+    old, new = _draft(20, datetime.now(UTC) - timedelta(days=40)), _draft(21)
+    with store.writing() as conn:
+        repo.insert_draft(conn, old)
+        repo.insert_draft(conn, new)
+        repo.compare_and_set(conn, old.id, 1, state="approved", outcome="edited", edit_distance=0.2,
+                             decided_at=datetime.now(UTC))
+    with store.writing() as conn:
+        assert purge_before(conn, datetime.now(UTC) - timedelta(days=30)) == 1
+    with store.reading() as conn:
+        purged, kept = repo.get_draft(conn, old.id), repo.get_draft(conn, new.id)
+        assert purged is not None and purged.facts is None and purged.response is None and purged.purged_at
+        assert repo.revisions_of(conn, old.id)[0].text is None
+        assert kept is not None and kept.facts is not None
+        assert [e.kind for e in repo.events_of(conn, old.id)] == ["created", "graded"]
+        assert acceptance(conn)[0].edited == 1
+    store.close()
