@@ -76,9 +76,7 @@ RESPONSIBILITY = _rx(
     rf"\b(?:that|this|it)['’]?s on (?:us|me)\b|\bwe own (?:this|it|that)\b|"
     rf"\b(?:that|this|it) (?:was|is) (?:our|my) (?:gap|failing|call|decision|choice|doing)\b|\bon our side\b|"
     rf"\b(?:that|this|the) (?:decision|call|choice) (?:was|is) (?:ours|mine|our own)\b|"
-    rf"\bour (?:own )?\w+ (?:was|were) (?:wrong|faulty|at fault|to blame)\b|"
-    rf"\bthe (?:cause|problem|error|mistake|fault|failure|blame) (?:was|is|lies|lay) (?:entirely |all |squarely )?"
-    rf"(?:ours|our own|mine|with us|on us)\b"
+    rf"\bour (?:own )?\w+ (?:was|were) (?:wrong|faulty|at fault|to blame)\b"
 )
 # "we" (or "I") as the actor: the verb after it, for graders to compare with what the facts say went wrong.
 WE_DID = _rx(
@@ -201,13 +199,12 @@ DEFLECTION = _rx(
     r"human error|an? (?:employee|staff member|individual|agent)|weather|storm|hackers?|cyber|unforeseen|"
     r"unprecedented|circumstances|external|industry|regulat\w+)\b|"
     r"\b(?:our |a |the |one of our )?(?:vendor|supplier|partner|third[- ]party|provider|contractor|carrier|"
-    r"processor)['’]?s?\b[^.,;]{0,30}\b(?:failed|caused|made|error|mistake|outage|issue|problem|stopped|went down|"
-    r"was responsible|let us down)\b|\blet down by (?:our |a |the )?\w*\s?(?:vendor|supplier|partner|provider|contractor|"
-    r"carrier|processor)\b|"
+    r"processor)['’]?s?\b[^.]{0,60}\b(?:failed|caused|made|error|mistake|outage|issue|problem|stopped|went down|"
+    r"did not|didn['’]t|was responsible)\b|"
     r"\b(?:beyond|outside) (?:of )?our control\b|\bnot (?:our|the company['’]s) fault\b|\bthrough no fault of\b|"
-    r"\b(?:a|an|the) (?:\w+ )?(?:system|systems|software|technical|computer|it|payroll system|platform) "
+    r"\b(?:a|an|the) (?:system|systems|software|technical|computer|it|payroll system|platform) "
     r"(?:glitch|error|issue|fault|failure|problem|malfunction)\b|\bhuman error\b|"
-    r"(?<!\bif )\b(?:customers?|users?|you) (?:may have |might have )?(?:entered|used|misused|failed to|did not|didn['’]t)\b"
+    r"\b(?:customers?|users?|you) (?:may have |might have )?(?:entered|used|misused|failed to|did not|didn['’]t)\b"
 )
 PASSIVE_AGENTLESS = _rx(
     r"\b(?:mistakes?|errors?|issues?|problems?|failures?|oversights?|discrepanc(?:y|ies)|irregularit(?:y|ies)|"

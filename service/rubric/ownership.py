@@ -56,11 +56,9 @@ def _owning(ctx: Context) -> list[Sentence]:
     """Sentences where we own the wrong: explicit responsibility, or we as the actor of the facts' wrong."""
     draft = ctx.draft
     explicit = set(draft.matching(lexicon.RESPONSIBILITY)) | set(draft.matching(lexicon.CONTRITION))
-    # "we pushed a faulty change", "we underpaid", "we cancelled 1,340 flights": we as the actor of the wrong;
-    # in a third-person release, the organisation ("Acme's team switched on...", "the company did not...").
+    # "we pushed a faulty change", "we underpaid", "we cancelled 1,340 flights": we as the actor of the wrong.
     active = {s for s in draft.matching(lexicon.WE_DID) if _we_did_the_wrong(s, ctx)}
-    named = {s for s in draft.sentences if _organisation_did_the_wrong(s, ctx)}
-    return sorted(explicit | active | named, key=lambda s: s.index)
+    return sorted(explicit | active, key=lambda s: s.index)
 
 
 def _about_the_wrong(sentence: Sentence, ctx: Context) -> bool:
@@ -83,65 +81,16 @@ def _negated_ownership(text: str) -> bool:
 
 
 def _strong_ownership(owning: list[Sentence]) -> bool:
-    """Naming a vendor is fine when we still say plainly that it is ours to answer for ("we let them down" is
-    an apology, not that)."""
-    return any(lexicon.RESPONSIBILITY.search(s.lower) for s in owning)
+    """Naming a vendor is fine when we still say plainly that it is ours to answer for."""
+    return any(lexicon.RESPONSIBILITY.search(s.lower) or lexicon.CONTRITION.search(s.lower) for s in owning)
 
 
 def _we_did_the_wrong(sentence: Sentence, ctx: Context) -> bool:
-    if _negated_ownership(sentence.text) or not _about_the_wrong(sentence, ctx) or _REMEDIATION.search(sentence.lower):
+    if _negated_ownership(sentence.text) or not _about_the_wrong(sentence, ctx):
         return False
+    wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause) | ctx.facts.event_terms
     for match in lexicon.WE_DID.finditer(sentence.lower):
-        if _PASSIVE.match(sentence.lower, match.start()):
-            continue  # "we were let down by": we are who it happened to
-        if _wrong_verb(match.group("verb"), ctx):
+        verb = match.group("verb")
+        if verb in lexicon.DOING_VERBS or stem(verb) in wrong_terms:
             return True
     return False
-
-
-def _wrong_verb(verb: str, ctx: Context) -> bool:
-    wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause) | ctx.facts.event_terms
-    return verb in lexicon.DOING_VERBS or stem(verb) in wrong_terms
-
-
-# "we were let down", "we were hit by": the passive, with us as the object.
-_PASSIVE = re.compile(r"(?:we|i) (?:were|was|have been|had been) \w+ (?:down )?by\b|(?:we|i) (?:were|was) (?:hit|affected|impacted)\b")
-# Putting things right is not owning what went wrong: "we deployed a fix", "we rolled it back".
-_REMEDIATION = re.compile(
-    r"\b(?:we|i) (?:have |had |then |quickly |immediately )?(?:deployed|released|pushed|shipped|applied|rolled out) "
-    r"(?:a |the |an? \w+ )?(?:fix|patch|correction)\b"
-)
-# The organisation as the actor, in a third-person release: its name, "the company", its team.
-_ORG_ACTOR = r"(?:{org}|the company|the (?:firm|group|bank|fund|business|airline|school|hospital|council))(?:['’]s? \w+(?: \w+)?)?"
-
-
-def _organisation_did_the_wrong(sentence: Sentence, ctx: Context) -> bool:
-    """ "CabLink's operations team had switched on public link-sharing", "The company's engineers did not move
-    the clocks": the organisation named as the one who did (or failed to do) what went wrong."""
-    names = _organisation_names(ctx.facts.facts.organization)
-    pattern = re.compile(
-        rf"\b{_ORG_ACTOR.format(org=names)} (?:had |has |have )?(?:not |did not |didn['’]t |failed to )?"
-        rf"(?:apologi[sz]ed? (?:\w+ )?for )?(?P<verb>[a-z]+ed|[a-z]+ing|{_IRREGULAR_PAST}|move|switch|check|apply|pay|send|set)\b"
-    )
-    for match in pattern.finditer(sentence.lower):
-        verb = match.group("verb")
-        if verb in _REPORTING:
-            continue
-        wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause) | ctx.facts.event_terms
-        if {stem(verb), stem(re.sub(r"ing$", "ed", verb))} & wrong_terms:
-            return _about_the_wrong(sentence, ctx)
-    return False
-
-
-_IRREGULAR_PAST = "made|sent|set|put|cut|paid|sold|took|kept|let|ran|told|gave|left|lost|broke|built|chose|did"
-
-
-_REPORTING = frozenset({"said", "says", "is", "was", "will", "has", "had", "confirms", "confirmed", "apologises", "apologizes", "apologised", "apologized"})
-
-
-def _organisation_names(organization: str) -> str:
-    """The organisation as a release names it: in full, or by its first word ("CabLink" for CabLink Dispatch)."""
-    full = organization.lower()
-    first = full.split()[0] if full.split() else full
-    names = {full, first} if len(first) >= 4 else {full}
-    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
