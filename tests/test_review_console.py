@@ -88,3 +88,30 @@ def test_a_reviewer_edits_and_approves_a_draft_in_the_console(console: tuple[str
     assert INVENTED not in stored["revisions"][1]["text"]
     # The browser logs the two refusals the reviewer saw (no key yet: 401; no override: 409), nothing else.
     assert [p for p in problems if not any(f"status of {code}" in p for code in (401, 409))] == []
+
+
+def test_the_console_shows_a_sectioned_drafts_sections_with_their_sources(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    assert CHROMIUM, "CI installs Debian's chromium (scripts/setup.sh dev)"
+    with FakeUpstream(reply=lambda request: REPLY) as upstream:
+        settings = remote_settings(upstream, api_keys="reviewer:r-key", database_path=tmp_path / "db.sqlite3")
+        with serving(create_app(settings)) as base:
+            body = {"strategy": "reactive", "channel": "email", "facts": example_facts("telecom-outage"),
+                    "prompt": "reactive-sections@v1"}
+            draft = httpx.post(f"{base}/v1/drafts", json=body, headers={"X-API-Key": "r-key"}).json()
+            first = draft["sections"][0]
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                page = browser.new_page()
+                page.goto(f"{base}/review")
+                page.fill("#api-key", "r-key")
+                page.click("#key-form button")
+                page.click(f"#queue a[data-id='{draft['id']}']")
+                boxes = page.locator("#sections > *")
+                expect(boxes).to_have_count(len(draft["sections"]))
+                expect(boxes.first.locator("h4")).to_have_text(first["name"])
+                expect(boxes.first).to_contain_text("sources: " + "; ".join(first["sources"]))
+                if any(s["fallback"] for s in draft["sections"]):
+                    expect(page.locator("#sections")).to_contain_text("plain rendering of its facts")
+                browser.close()

@@ -130,9 +130,10 @@ function renderExtras(draft) {
   const sections = $("sections"); sections.replaceChildren();
   for (const s of (draft && draft.sections) || []) {
     const box = el("div", null, "section");
-    box.append(el("h4", s.title || s.name || s.id || "section"), el("p", s.text || ""));
-    const sources = s.sources || s.facts || [];
-    if (sources.length) box.append(el("p", "sources: " + sources.map((x) => (typeof x === "object" ? JSON.stringify(x) : x)).join("; "), "meta"));
+    box.append(el("h4", s.name), el("p", s.text));
+    if (s.fallback) box.append(el("p", "plain rendering of its facts: the model's text failed the section's checks", "meta"));
+    else if (s.rewritten) box.append(el("p", "rewritten once: the model's first text failed the section's checks", "meta"));
+    if (s.sources.length) box.append(el("p", "sources: " + s.sources.join("; "), "meta"));
     sections.append(box);
   }
   const candidates = $("candidates"); candidates.replaceChildren();
