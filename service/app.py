@@ -19,7 +19,7 @@ from service.api.guards import build_guards
 from service.api.metrics import Metrics
 from service.api.middleware import BodyLimitMiddleware, ObservabilityMiddleware, RequestIdMiddleware
 from service.api.openapi import refine_openapi
-from service.drafting import DrafterEvents, build_drafter
+from service.drafting import DrafterEvents, build_drafter, injection
 from service.llm.runtime import litellm
 from service.review import Publisher, ReviewDesk, load_webhooks
 from service.settings import Settings
@@ -49,7 +49,7 @@ async def build_desk(settings: Settings) -> ReviewDesk | None:
     webhooks = load_webhooks(settings)  # a bad webhook setting fails at start-up
     store = await anyio.to_thread.run_sync(open_store, settings.sqlalchemy_url)
     publisher = Publisher(store, settings, webhooks) if webhooks else None
-    return ReviewDesk(store, settings, publisher)
+    return ReviewDesk(store, settings, publisher, grader=injection.graded)
 
 
 async def purge_daily(desk: ReviewDesk, days: int) -> None:
@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.info(
             "trustdraft ready", extra={"model": settings.default_model, "prompts": len(state.registry.ids())}
         )
+        if state.desk is not None and state.desk.publisher is not None:
+            await state.desk.publisher.resume()
         retention = None
         if state.desk is not None and settings.retention_days:
             retention = asyncio.create_task(purge_daily(state.desk, settings.retention_days))

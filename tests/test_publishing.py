@@ -141,3 +141,28 @@ def test_a_webhook_without_a_secret_fails_at_start_up(upstream: FakeUpstream, tm
     settings = remote_settings(upstream, database_path=tmp_path / "db.sqlite3", webhooks={"email": {"url": "http://127.0.0.1:9/x"}})
     with pytest.raises(ValueError, match="no secret"), TestClient(create_app(settings)):
         pass
+
+
+def test_publishing_in_flight_when_the_service_stops_resumes_at_the_next_start(
+    upstream: FakeUpstream, receiver: Receiver, tmp_path: Path
+) -> None:
+    """The first service stops between retries (its drain gives up); the next one publishes the draft, once
+    more, with the same delivery id. A draft approved while its channel had no webhook is left alone."""
+    def settings(**extra: Any) -> Any:
+        return remote_settings(upstream, api_keys=KEYS, database_path=tmp_path / "db.sqlite3", webhook_attempts=5,
+                               webhook_initial_wait_s=30, webhook_max_wait_s=30, **extra)
+
+    with TestClient(create_app(settings())) as first:
+        unhooked = approved_draft(first)  # no webhooks at all yet
+    receiver.statuses = [503]
+    with TestClient(create_app(settings(webhooks={"email": {"url": receiver.url, "secret": SECRET}}))) as second:
+        draft_id = approved_draft(second)
+        deadline = time.monotonic() + 10
+        while not receiver.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert len(receiver.received) == 1  # the first attempt failed; the retry waits 30 s; the service stopped
+    with TestClient(create_app(settings(webhooks={"email": {"url": receiver.url, "secret": SECRET}}))) as third:
+        events = settled(third, draft_id)
+        assert events[-1]["kind"] == "published" and events[-1]["actor"] == "system:resume"
+        assert third.get(f"/v1/drafts/{unhooked}", headers={"X-API-Key": "d-key"}).json()["state"] == "approved"
+    assert [h["X-Trustdraft-Delivery"] for h, _ in receiver.received] == [draft_id, draft_id]

@@ -69,11 +69,17 @@ class Snapshot:
     current: RevisionRow
 
 
+Grader = Callable[..., RubricResult]  # grade()'s signature; the app passes the one that also checks injection
+
+
 class ReviewDesk:
-    def __init__(self, store: Store, settings: Settings, publisher: Publisher | None = None) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, publisher: Publisher | None = None, grader: Grader = grade
+    ) -> None:
         self.store = store
         self.settings = settings
         self.publisher = publisher
+        self.grader = grader  # edits are graded as drafts are: injected instructions followed never pass
 
     # --- drafts come in -------------------------------------------------------------------------------
 
@@ -164,8 +170,10 @@ class ReviewDesk:
             detail = {"decision": body.decision.value, "revision": number, "criteria": criteria}
             repo.append_event(conn, draft_id, "reviewed", actor.id, detail)
             if body.decision is Decision.approve:
+                publishes = self.publisher is not None and self.publisher.has(snap.row.channel)
                 repo.append_event(conn, draft_id, "approved", actor.id,
-                                  {"revision": number, "override": reasons if body.override else []})
+                                  {"revision": number, "override": reasons if body.override else [],
+                                   "publish": publishes})
         return self._get(draft_id)
 
     async def revise(self, draft_id: str, body: RevisionRequest, actor: Actor) -> StoredDraft:
@@ -214,8 +222,8 @@ class ReviewDesk:
                           edit_distance=edit.edit_distance)
 
     def _grade(self, row: DraftRow, text: str) -> RubricResult:
-        return grade(text, Facts.model_validate(row.facts), row.strategy, row.channel,
-                     threshold=self.settings.pass_threshold, earlier=records.earlier_of(row))
+        return self.grader(text, Facts.model_validate(row.facts), row.strategy, row.channel,
+                           threshold=self.settings.pass_threshold, earlier=records.earlier_of(row))
 
     def _checks_of(self, snap: Snapshot, revision: RevisionRow) -> RubricResult:
         """A revision's checks; a draft asked for without checks is graded now, before anyone approves it."""
@@ -225,9 +233,10 @@ class ReviewDesk:
         return self._grade(snap.row, graded_text(snap.row.channel, revision.text or "", revision.subject, revision.headline))
 
     def _override_reasons(self, snap: Snapshot, number: int, checks: RubricResult) -> list[str]:
-        # The injection check compares the model's own text with the facts; an edit is judged by its checks.
+        # The model's own text carries the drafting door's injection report; an edit is graded again, and its
+        # checks block it when it follows injected text (or is not a message at all).
         followed = number == 0 and bool(snap.row.injection_followed)
-        return override_reasons(len(checks.unsupported), followed)
+        return override_reasons(len(checks.unsupported), followed, checks.blocked)
 
     # --- publishing and retention ----------------------------------------------------------------------
 

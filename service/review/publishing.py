@@ -29,6 +29,7 @@ from service.store.models import utcnow
 
 log = logging.getLogger("trustdraft.publishing")
 SIGNATURE_HEADER = "X-Trustdraft-Signature"
+RESUMED_BY = "system:resume"  # the actor of attempts made when the service resumes publishing
 
 
 class DeliveryFailed(Exception):
@@ -76,9 +77,27 @@ class Publisher:
         """Publish in the background, so the approval answers at once."""
         if not self.has(channel):
             return
+        self._start(draft_id, actor)
+
+    def _start(self, draft_id: str, actor: str) -> None:
         task = asyncio.create_task(self.publish(draft_id, actor))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def resume(self) -> list[str]:
+        """At start-up, publish again what a stopped service left in flight. A receiver may see a draft
+        twice (once before the stop, once now): it deduplicates on X-Trustdraft-Delivery."""
+
+        def pending() -> list[str]:
+            with self.store.reading() as conn:
+                return repo.awaiting_publication(conn, list(self.webhooks))
+
+        found = await anyio.to_thread.run_sync(pending)
+        for draft_id in found:
+            self._start(draft_id, RESUMED_BY)
+        if found:
+            log.info("publishing resumed", extra={"drafts": len(found)})
+        return found
 
     async def publish(self, draft_id: str, actor: str) -> bool:
         payload, channel = await anyio.to_thread.run_sync(self._payload, draft_id)

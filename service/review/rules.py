@@ -68,11 +68,13 @@ def check_decision(
         raise errors.Forbidden("a key does not approve its own draft (TRUSTDRAFT_ALLOW_SELF_APPROVAL)")
 
 
-def override_reasons(unsupported: int, injection_followed: bool) -> list[str]:
+def override_reasons(unsupported: int, injection_followed: bool, blocked: str | None = None) -> list[str]:
     """Why approving this text needs an explicit override (empty: it does not)."""
     reasons = []
     if unsupported:
         reasons.append(f"{unsupported} claim(s) the facts do not support")
     if injection_followed:
         reasons.append("the draft appears to follow instructions injected in the facts")
+    if blocked and not (injection_followed and blocked.startswith("follows instruction")):
+        reasons.append(f"the checks never pass it: {blocked}")
     return reasons

@@ -217,6 +217,19 @@ def events_of(conn: Connection, draft_id: str) -> Sequence[EventRow]:
     return rows(conn, select(EventRow).where(EventRow.draft_id == draft_id).order_by(EventRow.id))
 
 
+def awaiting_publication(conn: Connection, channels: Sequence[str]) -> list[str]:
+    """Approved drafts on these channels whose publishing began and never ended: the last approval said it
+    would publish, and no `published` or final `publish_failed` came after it (the service stopped while
+    they were in flight). A draft approved while its channel had no webhook is not published later."""
+    approved = rows(conn, select(DraftRow).where(DraftRow.state == "approved", DraftRow.channel.in_(channels)))
+    pending = []
+    for row in approved:
+        ends = [e for e in events_of(conn, row.id) if e.kind in ("approved", "publish_failed", "published")]
+        if ends and ends[-1].kind == "approved" and ends[-1].detail.get("publish"):
+            pending.append(row.id)
+    return pending
+
+
 @dataclass(frozen=True)
 class DraftFilter:
     states: tuple[str, ...] = ()
