@@ -42,7 +42,7 @@ def remote_settings(upstream: FakeUpstream, **overrides: object) -> Settings:
         "default_model": REMOTE_MODEL,
         "api_base": upstream.base_url,
         "model_api_key": "sk-loopback",
-        "request_timeout_s": 2.0,
+        "request_timeout_s": 10.0,  # generous on a loaded 2-core machine; tests of timeouts set their own
         "retry_attempts": 3,
         "retry_initial_wait_s": 0.01,
         "retry_max_wait_s": 0.05,
