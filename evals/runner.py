@@ -139,7 +139,9 @@ class Runner:
         self.config.out.mkdir(parents=True, exist_ok=True)
         with self.records_path.open("a", encoding="utf-8") as sink:
             await self._draft_all(todo, done, sink)
-        ordered = [done[_slot(item.case.id, item.requested, self._key(plan, item.sample))] for item, plan in plans]
+        ordered = [
+            done[_slot(item.case.id, item.requested, self._key(plan, item.sample))] for item, plan in plans
+        ]
         results = RunResults(run=self._info(started, cases), records=ordered)
         write_json_atomic(self.config.out / RESULTS_FILE, results.model_dump(mode="json"))
         return results

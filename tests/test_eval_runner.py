@@ -56,7 +56,9 @@ def test_the_same_prompt_under_two_references_is_drafted_once_per_reference(
     assert upstream.calls == 3  # the reactive case's two records share one model output
 
 
-def test_a_follow_up_and_the_case_it_follows_get_a_record_each(upstream: FakeUpstream, tmp_path: Path) -> None:
+def test_a_follow_up_and_the_case_it_follows_get_a_record_each(
+    upstream: FakeUpstream, tmp_path: Path
+) -> None:
     # a sectioned prompt's section requests leave the earlier messages out, so both cases send the same ones
     cases = ["telecom-outage-status", "telecom-outage-followup-status"]
     for _ in range(2):  # the second run resumes from the first's records
