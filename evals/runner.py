@@ -133,19 +133,21 @@ class Runner:
         todo = [
             (item, plan)
             for item, plan in plans
-            if _slot(item.requested, self._key(plan, item.sample)) not in done
+            if _slot(item.case.id, item.requested, self._key(plan, item.sample)) not in done
         ]
         self.progress.start(len(plans), len(plans) - len(todo))
         self.config.out.mkdir(parents=True, exist_ok=True)
         with self.records_path.open("a", encoding="utf-8") as sink:
             await self._draft_all(todo, done, sink)
-        ordered = [done[_slot(item.requested, self._key(plan, item.sample))] for item, plan in plans]
+        ordered = [
+            done[_slot(item.case.id, item.requested, self._key(plan, item.sample))] for item, plan in plans
+        ]
         results = RunResults(run=self._info(started, cases), records=ordered)
         write_json_atomic(self.config.out / RESULTS_FILE, results.model_dump(mode="json"))
         return results
 
     async def _draft_all(
-        self, todo: list[tuple[WorkItem, DraftPlan]], done: dict[tuple[str, str], DraftRecord], sink: Any
+        self, todo: list[tuple[WorkItem, DraftPlan]], done: dict[tuple[str, str, str], DraftRecord], sink: Any
     ) -> None:
         queue: asyncio.Queue[tuple[WorkItem, DraftPlan]] = asyncio.Queue()
         for pair in todo:
@@ -155,7 +157,7 @@ class Runner:
             while not queue.empty():
                 item, plan = queue.get_nowait()
                 record = await self._one(item, plan)
-                done[_slot(record.requested, record.key)] = record
+                done[_slot(record.case_id, record.requested, record.key)] = record
                 sink.write(record.model_dump_json() + "\n")
                 sink.flush()
                 self.progress.advance(record)
@@ -176,9 +178,9 @@ class Runner:
     def _key(self, plan: DraftPlan, sample: int) -> str:
         return key_for(plan, sample, self.config.n, self.config.revise)
 
-    def _resume(self) -> dict[tuple[str, str], DraftRecord]:
+    def _resume(self) -> dict[tuple[str, str, str], DraftRecord]:
         """Records already finished in this output folder (errors are retried)."""
-        done: dict[tuple[str, str], DraftRecord] = {}
+        done: dict[tuple[str, str, str], DraftRecord] = {}
         if self.records_path.exists():
             for line in self.records_path.read_text(encoding="utf-8").splitlines():
                 try:
@@ -186,7 +188,7 @@ class Runner:
                 except ValueError:
                     continue  # a line cut off by an interrupted write
                 if record.error is None:
-                    done[_slot(record.requested, record.key)] = record
+                    done[_slot(record.case_id, record.requested, record.key)] = record
         return done
 
     def _info(self, started: str, cases: list[EvalCase]) -> RunInfo:
@@ -204,10 +206,11 @@ class Runner:
         )
 
 
-def _slot(requested: str, key: str) -> tuple[str, str]:
+def _slot(case_id: str, requested: str, key: str) -> tuple[str, str, str]:
     """A record's place in a run: two labels that resolve to the same prompt still get one record each
-    (sharing one cached model output)."""
-    return (requested, key)
+    (sharing one cached model output), and so do two cases whose first requests are the same (a sectioned
+    prompt's follow-up and the case it follows: the earlier messages are not in the section requests)."""
+    return (case_id, requested, key)
 
 
 def _record(item: WorkItem, plan: DraftPlan, key: str) -> DraftRecord:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from service.prompts import PromptRegistry
 from tests.conftest import EXAMPLES, ROOT
 
 STRATEGY_OF = {
@@ -46,7 +47,8 @@ def test_draft_works_on_every_shipped_example(example: Path) -> None:
     assert result.returncode == 0, result.stderr
     draft = json.loads(result.stdout)
     assert draft["model"] == "local/smollm2-135m-instruct" and draft["text"].strip()
-    assert draft["prompt"]["id"] == STRATEGY_OF[example.stem]
+    production = PromptRegistry.load(ROOT / "prompts").resolve(None, default_id=STRATEGY_OF[example.stem])
+    assert (draft["prompt"]["id"], draft["prompt"]["version"]) == (production.id, production.version)
 
 
 def test_prompts_lists_versions_and_labels() -> None:

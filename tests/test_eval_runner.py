@@ -56,6 +56,22 @@ def test_the_same_prompt_under_two_references_is_drafted_once_per_reference(
     assert upstream.calls == 3  # the reactive case's two records share one model output
 
 
+def test_a_follow_up_and_the_case_it_follows_get_a_record_each(
+    upstream: FakeUpstream, tmp_path: Path
+) -> None:
+    # a sectioned prompt's section requests leave the earlier messages out, so both cases send the same ones
+    cases = ["telecom-outage-status", "telecom-outage-followup-status"]
+    for _ in range(2):  # the second run resumes from the first's records
+        results = run(upstream, tmp_path, prompts=["candidate"], cases=",".join(cases))
+        by_case = {r.case_id: r for r in results.records}
+        assert sorted(by_case) == sorted(cases) and len(results.records) == 2
+        followed, follow_up = by_case[cases[0]].checks, by_case[cases[1]].checks
+        assert followed is not None and follow_up is not None
+        assert by_case[cases[0]].key == by_case[cases[1]].key
+        assert "commitments_kept" in {c.criterion for c in follow_up.criteria}
+        assert "commitments_kept" not in {c.criterion for c in followed.criteria}
+
+
 def test_a_warm_cache_makes_no_model_calls(upstream: FakeUpstream, tmp_path: Path) -> None:
     first = run(upstream, tmp_path)  # production (one shot) and candidate (sectioned: a call per section)
     calls = upstream.calls
