@@ -65,9 +65,23 @@ def summarise(results: RunResults, seconds: float) -> dict[str, Any]:
         "prompt_versions": {ref: ref for ref in sorted(versions)},
         "hashes": versions,
         "cases": sorted({r.case_id for r in results.records}),
+        "case_hashes": results.run.case_hashes,
         "prompts": {requested: _prompt_summary([r for r in results.records if r.requested == requested])
                     for requested in results.versions()},
+        "by_version": _by_version(results),
     }
+
+
+def _by_version(results: RunResults) -> dict[str, dict[str, Any]]:
+    """The summary per prompt version (what `eval trend --prompt reactive` follows), each from the first
+    requested prompt that drafted it, so two labels naming one version do not count its drafts twice."""
+    found: dict[str, dict[str, Any]] = {}
+    for requested in results.versions():
+        records = [r for r in results.records if r.requested == requested]
+        for ref in dict.fromkeys(r.version_ref for r in records):
+            if ref not in found:
+                found[ref] = {**_prompt_summary([r for r in records if r.version_ref == ref]), "requested": requested}
+    return found
 
 
 def _prompt_summary(records: list[DraftRecord]) -> dict[str, Any]:
@@ -84,6 +98,7 @@ def _prompt_summary(records: list[DraftRecord]) -> dict[str, Any]:
     model = records[0].model if records else ""
     return {
         "drafts": len(records),
+        "versions": sorted({r.version_ref for r in records}),
         "errors": sum(r.error is not None for r in records),
         "pass_rate": round(fmean([r.checks.passed for r in graded if r.checks]), 4) if graded else 0.0,
         "mean_score": round(fmean([r.checks.score for r in graded if r.checks]), 4) if graded else 0.0,

@@ -197,6 +197,7 @@ class Runner:
             model=self.config.model or self.drafter.settings.default_model,
             prompts=self.config.prompts,
             cases=[c.id for c in cases],
+            case_hashes={c.id: c.content_hash() for c in cases},
             repeat=self.config.repeat,
             concurrency=self.config.concurrency,
             temperature=self.config.temperature,

@@ -58,7 +58,7 @@ def test_recorded_runs_history_baseline_and_compare(tmp_path: Path) -> None:
         compared = trustdraft(upstream, database, "eval", "compare", "--base-run", "pinned:reactive",
                               "--candidate-run", finished["id"], "--out", str(tmp_path / "compare"))
         assert compared.returncode == 0, compared.stderr[-2000:]
-        assert "6 paired drafts" in (tmp_path / "compare" / "report.md").read_text()
+        assert "2 cases paired over their samples (6 baseline and 6 candidate drafts)" in (tmp_path / "compare" / "report.md").read_text()
         assert trustdraft(upstream, database, "eval", "history", "--prompt", "proactive", "--json").stdout.strip() == "[]"
     store = open_store(f"sqlite:///{database}")
     with store.reading() as conn:

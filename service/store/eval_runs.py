@@ -43,6 +43,7 @@ class RunFilter:
     model: str | None = None
     label: str | None = None
     since: datetime | None = None
+    finished_only: bool = False
 
 
 def history(conn: Connection, where: RunFilter, limit: int = 50) -> Sequence[EvalRunRow]:
@@ -54,6 +55,8 @@ def history(conn: Connection, where: RunFilter, limit: int = 50) -> Sequence[Eva
         query = query.where(EvalRunRow.label == where.label)
     if where.since is not None:
         query = query.where(EvalRunRow.started_at >= where.since)
+    if where.finished_only:
+        query = query.where(EvalRunRow.status == "finished")
     if where.prompt is None:
         return rows(conn, query.limit(limit))
     found = [run for run in rows(conn, query) if _mentions(run, where.prompt)]
