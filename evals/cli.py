@@ -140,6 +140,9 @@ def run(
         bool, typer.Option("--record", help="Store the run in the review database (eval history, compare).")
     ] = False,
     label: Annotated[str | None, typer.Option(help="A label for the recorded run, e.g. nightly.")] = None,
+    judge: Annotated[
+        str | None, typer.Option(help="Also ask an LLM judge (any litellm model string); its tokens and cost apart.")
+    ] = None,
 ) -> None:
     """Draft every case with every prompt version through the service's pipeline, grade, write results.json."""
     import asyncio
@@ -160,6 +163,7 @@ def run(
         max_words=max_words,
         n=n,
         revise=revise,
+        judge=judge,
     )
     try:
         results = asyncio.run(_recorded(config, label) if record else _run(config))

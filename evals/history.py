@@ -108,8 +108,27 @@ def _prompt_summary(records: list[DraftRecord]) -> dict[str, Any]:
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
         "cost": cost_of(model, prompt_tokens, completion_tokens),
+        "judge": judge_summary(records),
         "case_pass_rates": per_case,
         "unstable": sorted(case for case, rate in per_case.items() if 0 < rate < 1),
+    }
+
+
+def judge_summary(records: list[DraftRecord]) -> dict[str, Any] | None:
+    """The LLM judge's calls, counted apart from the drafts' (None when no judge ran)."""
+    calls = [r.judge for r in records if r.judge is not None]
+    if not calls:
+        return None
+    prompt_tokens = sum(c.get("prompt_tokens", 0) for c in calls)
+    completion_tokens = sum(c.get("completion_tokens", 0) for c in calls)
+    return {
+        "model": calls[0]["model"],
+        "calls": len(calls),
+        "errors": sum("error" in c for c in calls),
+        "cached": sum(bool(c.get("cached")) for c in calls),
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "cost": cost_of(calls[0]["model"], prompt_tokens, completion_tokens),
     }
 
 
@@ -182,7 +201,8 @@ def history_rows(store: Store, where: repo.RunFilter, limit: int) -> list[dict[s
             "model": run.model,
             "commit": (run.git_commit or "")[:10],
             "prompts": {k: {"pass_rate": v["pass_rate"], "mean_score": v["mean_score"], "unstable": len(v["unstable"]),
-                            "cost_usd": v["cost"]["usd"]}
+                            "cost_usd": v["cost"]["usd"],
+                            "judge_cost_usd": (v.get("judge") or {}).get("cost", {}).get("usd")}
                         for k, v in ((run.summary or {}).get("prompts") or {}).items()},
             "duration_s": (run.summary or {}).get("duration_s"),
         }
