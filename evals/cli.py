@@ -196,25 +196,9 @@ async def _run(config: RunConfig) -> RunResults:
 
 async def _recorded(config: RunConfig, label: str | None) -> RunResults:
     """The run, stored: `running` first, `finished` with its records only if it ends (else incomplete)."""
-    import dataclasses
-    import time
+    from evals.history import record_run, store_for_evals
 
-    from evals.history import finish, git_commit, start, store_for_evals
-    from service.settings import Settings
-
-    store = store_for_evals()
-    settings = [str(v) if isinstance(v, Path) else v for v in dataclasses.asdict(config).values()]
-    run_id = start(
-        store,
-        model=config.model or Settings().default_model,
-        prompts=config.prompts,
-        config=dict(zip([f.name for f in dataclasses.fields(config)], settings, strict=True)),
-        label=label,
-        commit=git_commit(Path(__file__).resolve().parent.parent),
-    )
-    started = time.perf_counter()
-    results = await _run(config)
-    finish(store, run_id, results, time.perf_counter() - started)
+    run_id, results = await record_run(store_for_evals(), config, label, _run)
     typer.echo(f"recorded run {run_id}", err=True)
     return results
 

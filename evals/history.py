@@ -5,16 +5,22 @@ per case the pass rate over repeats, with the cases whose verdict flips listed a
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
+import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from statistics import fmean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evals.results import DraftRecord, RunInfo, RunResults
 from service.store import Store
 from service.store import eval_runs as repo
 from service.store.drafts import as_utc
+
+if TYPE_CHECKING:
+    from evals.runner import RunConfig
 
 PINNED = "pinned:"
 
@@ -43,6 +49,28 @@ def start(store: Store, *, model: str, prompts: list[str], config: dict[str, Any
     with store.writing() as conn:
         repo.start_run(conn, run_id, model=model, prompts=prompts, config=config, label=label, git_commit=commit)
     return run_id
+
+
+async def record_run(
+    store: Store, config: RunConfig, label: str | None, run: Callable[[RunConfig], Awaitable[RunResults]]
+) -> tuple[str, RunResults]:
+    """`eval run --record`: a `running` row, the run, then its records and summary (what the CLI and the
+    recording benchmark both do)."""
+    from service.settings import Settings
+
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(config).items()}
+    run_id = start(
+        store,
+        model=config.model or Settings().default_model,
+        prompts=config.prompts,
+        config=settings,
+        label=label,
+        commit=git_commit(Path(__file__).resolve().parent.parent),
+    )
+    started = time.perf_counter()
+    results = await run(config)
+    finish(store, run_id, results, time.perf_counter() - started)
+    return run_id, results
 
 
 def finish(store: Store, run_id: str, results: RunResults, seconds: float) -> dict[str, Any]:
