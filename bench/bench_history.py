@@ -61,6 +61,7 @@ async def recording_overhead(scratch: Path, rounds: int, cases: str) -> tuple[di
     store = open_store(f"sqlite:///{scratch / 'record.sqlite3'}")
     cache = scratch / "cache"
     times: dict[str, list[float]] = {"unrecorded": [], "recorded": []}
+    cpu: dict[str, list[float]] = {"unrecorded": [], "recorded": []}
     run_id = ""
     with FakeUpstream() as upstream:
         drafter = await eval_drafter(_settings(upstream), cache)
@@ -75,23 +76,29 @@ async def recording_overhead(scratch: Path, rounds: int, cases: str) -> tuple[di
 
         await run(config("cold"))  # fills the model cache: every later run is warm
         for _ in range(rounds):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             await run(config("plain"))
             times["unrecorded"].append(time.perf_counter() - started)
-            started = time.perf_counter()
+            cpu["unrecorded"].append(time.process_time() - started_cpu)
+            started, started_cpu = time.perf_counter(), time.process_time()
             _, results = await record_run(store, config("recorded"), "bench", run)
             times["recorded"].append(time.perf_counter() - started)
+            cpu["recorded"].append(time.process_time() - started_cpu)
         # the run the history's 1,000 copies are made of: the status-page cases (14 drafts, like the CI subset)
         subset = RunConfig(prompts=["production", "candidate"], out=scratch / "out-subset", cases="*-status",
                            concurrency=1, cache_dir=cache)
         run_id, _ = await record_run(store, subset, "bench", run)
     plain, recorded = (statistics.median(times[k]) for k in ("unrecorded", "recorded"))
+    plain_cpu, recorded_cpu = (statistics.median(cpu[k]) for k in ("unrecorded", "recorded"))
     figures = {
         "rounds": rounds,
         "drafts_per_run": len(results.records),
         "unrecorded_median_s": round(plain, 3),
         "recorded_median_s": round(recorded, 3),
         "ratio": round(recorded / plain, 4),
+        "unrecorded_cpu_median_s": round(plain_cpu, 3),
+        "recorded_cpu_median_s": round(recorded_cpu, 3),
+        "cpu_ratio": round(recorded_cpu / plain_cpu, 4),
         "unrecorded_s": [round(t, 3) for t in times["unrecorded"]],
         "recorded_s": [round(t, 3) for t in times["recorded"]],
     }
@@ -150,14 +157,15 @@ def _median_command(database: Path, repeats: int, *args: str) -> dict[str, float
             "cpu_s": round(statistics.median(c for _, c in runs), 3)}
 
 
-def _best(fn: Any, repeats: int) -> float:
-    """Median of `repeats` timings of fn() (seconds)."""
-    samples = []
+def _timed(fn: Any, repeats: int) -> dict[str, float]:
+    """Median wall and CPU milliseconds of `repeats` calls of fn() in this process."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return {"wall_ms": round(statistics.median(wall) * 1000, 1), "cpu_ms": round(statistics.median(cpu) * 1000, 1)}
 
 
 def history_and_trend(store: Store, database: Path, empty: Path, repeats: int) -> dict[str, Any]:
@@ -168,8 +176,7 @@ def history_and_trend(store: Store, database: Path, empty: Path, repeats: int) -
         f"--prompt {RARE_PROMPT} (the oldest run only)": repo.RunFilter(prompt=RARE_PROMPT),
         "--prompt nothing (no run)": repo.RunFilter(prompt="nothing"),
     }
-    in_process = {name: round(_best(lambda q=q: history_rows(store, q, 20), repeats) * 1000, 1)
-                  for name, q in queries.items()}
+    in_process = {name: _timed(lambda q=q: history_rows(store, q, 20), repeats) for name, q in queries.items()}
     commands = {
         "eval history (empty database: start-up)": ("eval", "history", "--json"),
         "eval history --limit 20": ("eval", "history", "--json"),
@@ -190,9 +197,9 @@ def history_and_trend(store: Store, database: Path, empty: Path, repeats: int) -
         database, repeats, "eval", "trend", "--prompt", "candidate", "--last", "100", "--out", str(out)
     )
     return {
-        "history_in_process_ms": in_process,
+        "history_in_process": in_process,
         "commands": wall,
-        "trend_100_in_process_ms": round(_best(trend, repeats) * 1000, 1),
+        "trend_100_in_process": _timed(trend, repeats),
     }
 
 
@@ -205,7 +212,9 @@ def main() -> None:
     try:
         recording, store, run_id = asyncio.run(recording_overhead(scratch, rounds, "*-status" if args.quick else "*"))
         print(f"recording: warm run {recording['unrecorded_median_s']:.3f} s unrecorded, "
-              f"{recording['recorded_median_s']:.3f} s recorded, ratio {recording['ratio']:.4f} "
+              f"{recording['recorded_median_s']:.3f} s recorded, ratio {recording['ratio']:.4f} (CPU "
+              f"{recording['unrecorded_cpu_median_s']:.3f} / {recording['recorded_cpu_median_s']:.3f} s, ratio "
+              f"{recording['cpu_ratio']:.4f}) "
               f"({recording['drafts_per_run']} drafts, {rounds} rounds each)", flush=True)
         database = scratch / "history.sqlite3"
         started = time.perf_counter()
@@ -215,12 +224,13 @@ def main() -> None:
         empty = scratch / "empty.sqlite3"
         open_store(f"sqlite:///{empty}")
         figures = history_and_trend(filled, database, empty, repeats)
-        for name, ms in figures["history_in_process_ms"].items():
-            print(f"history in process, {name}: {ms:.1f} ms", flush=True)
+        for name, ms in figures["history_in_process"].items():
+            print(f"history in process, {name}: {ms['wall_ms']:.1f} ms wall, {ms['cpu_ms']:.1f} ms CPU", flush=True)
         for name, times in figures["commands"].items():
             print(f"{name}: {times['wall_s']:.3f} s wall, {times['cpu_s']:.3f} s CPU", flush=True)
-        print(f"trend over 100 runs in process (load, trend.md, trend.html): "
-              f"{figures['trend_100_in_process_ms']:.1f} ms", flush=True)
+        trend = figures["trend_100_in_process"]
+        print(f"trend over 100 runs in process (load, trend.md, trend.html): {trend['wall_ms']:.1f} ms wall, "
+              f"{trend['cpu_ms']:.1f} ms CPU", flush=True)
         payload = {"recording": recording, "runs_stored": 1000, "database_mb": round(database.stat().st_size / 1e6, 1),
                    **figures}
         path = write_results("history", payload)
