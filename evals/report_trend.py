@@ -57,7 +57,8 @@ def trend_markdown(trend: Trend) -> str:
 def trend_charts(trend: Trend) -> dict[str, list[Markup]]:
     """The charts of the HTML trend section: headline figures, then one small chart per criterion."""
     points = trend.points
-    labels = [p.started_at.replace("T", " ") for p in points]
+    labels = [p.started_at[:16].replace("T", " ") for p in points]  # UTC, to the minute
+    days = [label[:10] for label in labels]  # the small charts have room for dates only
     headline = [
         line_chart("Pass rate and mean score", labels, [
             Series("pass rate", [p.pass_rate for p in points]), Series("mean score", [p.mean_score for p in points]),
@@ -70,7 +71,7 @@ def trend_charts(trend: Trend) -> dict[str, list[Markup]]:
         ], fmt=lambda v: f"${v:.4f}"),
     ]
     criteria = [
-        line_chart(name, labels, [Series("pass rate", [p.criteria.get(name) for p in points])],
+        line_chart(name, days, [Series("pass rate", [p.criteria.get(name) for p in points])],
                    fmt=_pct, y_max=1.0, size=(280, 130))
         for name in trend.criteria
     ]
