@@ -37,6 +37,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
+
 from bench.harness import ROOT, write_results
 from evals.history import finish, git_commit, history_rows, record_run, start
 from evals.report_html import render_trend_html
@@ -47,7 +49,7 @@ from evals.trend import load_trend
 from service.settings import Settings
 from service.store import Store, open_store
 from service.store import eval_runs as repo
-from service.store.models import EvalRecordRow, EvalRunRow
+from service.store.models import EvalRunRow
 from tests.fake_upstream import FakeUpstream
 
 RARE_PROMPT = "proactive@v1"  # only the oldest stored run asks for it: a --prompt filter has to reach it
@@ -129,15 +131,14 @@ def fill(store: Store, source_id: str, target: Path, runs: int) -> Store:
     filled = open_store(f"sqlite:///{target}")
     begin = datetime.now(UTC) - timedelta(hours=runs)
     with filled.writing() as conn:
-        for k in range(runs):
+        for k in range(runs):  # through the repository, as `eval run --record` writes (the prompt index too)
             prompts, summary = _variant(source.prompts, source.summary, k)
             run_id = f"bench{k:06d}"
-            conn.execute(EvalRunRow.__table__.insert().values(  # type: ignore[attr-defined]
-                id=run_id, started_at=begin + timedelta(hours=k), finished_at=begin + timedelta(hours=k, minutes=5),
-                status="finished", label="nightly" if k % 2 else "ci", model=source.model, git_commit=source.git_commit,
-                prompts=prompts, config=source.config, summary=summary))
-            conn.execute(EvalRecordRow.__table__.insert(),  # type: ignore[attr-defined]
-                         [{"run_id": run_id, "position": i, "record": r} for i, r in enumerate(records)])
+            repo.start_run(conn, run_id, model=source.model, prompts=prompts, config=source.config,
+                           label="nightly" if k % 2 else "ci", git_commit=source.git_commit)
+            repo.finish_run(conn, run_id, records, summary)
+            conn.execute(update(EvalRunRow).where(EvalRunRow.id == run_id).values(
+                started_at=begin + timedelta(hours=k), finished_at=begin + timedelta(hours=k, minutes=5)))
     return filled
 
 
@@ -191,7 +192,9 @@ def history_and_trend(store: Store, database: Path, empty: Path, repeats: int) -
         f"--prompt {RARE_PROMPT} (the oldest run only)": repo.RunFilter(prompt=RARE_PROMPT),
         "--prompt nothing (no run)": repo.RunFilter(prompt="nothing"),
     }
-    in_process = {name: _timed(lambda q=q: history_rows(store, q, 20), repeats) for name, q in queries.items()}
+    in_process = {name: {**_timed(lambda q=q: history_rows(store, q, 20), repeats),
+                         "rows": len(history_rows(store, q, 20))}  # what the query found: 20, 20, 20, 1, 0
+                  for name, q in queries.items()}
     commands = {
         "eval history (empty database: start-up)": ("eval", "history", "--json"),
         "eval history --limit 20": ("eval", "history", "--json"),
@@ -241,7 +244,8 @@ def main() -> None:
         open_store(f"sqlite:///{empty}")
         figures = history_and_trend(filled, database, empty, repeats)
         for name, ms in figures["history_in_process"].items():
-            print(f"history in process, {name}: {ms['wall_ms']:.1f} ms wall, {ms['cpu_ms']:.1f} ms CPU", flush=True)
+            print(f"history in process, {name}: {ms['wall_ms']:.1f} ms wall, {ms['cpu_ms']:.1f} ms CPU "
+                  f"({ms['rows']:.0f} rows)", flush=True)
         for name, times in figures["commands"].items():
             print(f"{name}: {times['wall_s']:.3f} s wall, {times['cpu_s']:.3f} s CPU", flush=True)
         trend = figures["trend_100_in_process"]
