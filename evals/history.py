@@ -14,12 +14,12 @@ from pathlib import Path
 from statistics import fmean
 from typing import TYPE_CHECKING, Any
 
-from evals.results import DraftRecord, RunInfo, RunResults
 from service.store import Store
 from service.store import eval_runs as repo
 from service.store.drafts import as_utc
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # `eval history` and `eval trend` need neither: their start-up stays short
+    from evals.results import DraftRecord, RunResults
     from evals.runner import RunConfig
 
 PINNED = "pinned:"
@@ -186,6 +186,8 @@ def cost_of(model: str, prompt_tokens: int, completion_tokens: int) -> dict[str,
 
 def load_run(store: Store, reference: str) -> RunResults:
     """A stored run as results: by id, or `pinned:<prompt id>` for the baseline pinned for that prompt."""
+    from evals.results import DraftRecord, RunInfo, RunResults
+
     with store.reading() as conn:
         run_id = repo.pinned_run(conn, reference[len(PINNED):]) if reference.startswith(PINNED) else reference
         if run_id is None:
