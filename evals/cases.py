@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +37,11 @@ class EvalCase(Incident):
     earlier_messages: list[EarlierMessage] = Field(
         default_factory=list, description="A follow-up case: the messages already sent, oldest first."
     )
+
+    def content_hash(self) -> str:
+        """sha256 of the case's content (canonical JSON): a recorded run says exactly what it drafted for."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     def request(
         self, prompt: str | None = None, model: str | None = None, options: dict[str, Any] | None = None

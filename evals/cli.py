@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:  # the commands import their modules lazily: `trustdraft --help` stays fast
+    from evals.compare import GateConfig
     from evals.results import RunResults
     from evals.runner import RunConfig
+    from evals.trend import Trend
 
 app = typer.Typer(help="The offline evaluation suite.", no_args_is_help=True)
 
@@ -138,6 +140,9 @@ def run(
         bool, typer.Option("--record", help="Store the run in the review database (eval history, compare).")
     ] = False,
     label: Annotated[str | None, typer.Option(help="A label for the recorded run, e.g. nightly.")] = None,
+    judge: Annotated[
+        str | None, typer.Option(help="Also ask an LLM judge (any litellm model string); its tokens and cost apart.")
+    ] = None,
 ) -> None:
     """Draft every case with every prompt version through the service's pipeline, grade, write results.json."""
     import asyncio
@@ -158,6 +163,7 @@ def run(
         max_words=max_words,
         n=n,
         revise=revise,
+        judge=judge,
     )
     try:
         results = asyncio.run(_recorded(config, label) if record else _run(config))
@@ -190,25 +196,9 @@ async def _run(config: RunConfig) -> RunResults:
 
 async def _recorded(config: RunConfig, label: str | None) -> RunResults:
     """The run, stored: `running` first, `finished` with its records only if it ends (else incomplete)."""
-    import dataclasses
-    import time
+    from evals.history import record_run, store_for_evals
 
-    from evals.history import finish, git_commit, start, store_for_evals
-    from service.settings import Settings
-
-    store = store_for_evals()
-    settings = [str(v) if isinstance(v, Path) else v for v in dataclasses.asdict(config).values()]
-    run_id = start(
-        store,
-        model=config.model or Settings().default_model,
-        prompts=config.prompts,
-        config=dict(zip([f.name for f in dataclasses.fields(config)], settings, strict=True)),
-        label=label,
-        commit=git_commit(Path(__file__).resolve().parent.parent),
-    )
-    started = time.perf_counter()
-    results = await _run(config)
-    finish(store, run_id, results, time.perf_counter() - started)
+    run_id, results = await record_run(store_for_evals(), config, label, _run)
     typer.echo(f"recorded run {run_id}", err=True)
     return results
 
@@ -267,6 +257,29 @@ def history(
                    f"{row['model']}  {row['commit'] or '-'}  {prompts}")
 
 
+@app.command()
+def trend(
+    prompt: Annotated[str, typer.Option(help="A prompt id (reactive), a version (reactive@v2) or a requested label.")],
+    last: Annotated[int, typer.Option(min=1, max=1000, help="How many of its latest finished runs.")] = 20,
+    out: Annotated[Path, typer.Option(help="Folder for trend.md, trend.html and trend.json.")] = Path("out/trend"),
+) -> None:
+    """A prompt over its last recorded runs: pass rate and per-criterion pass rates, mean score, cost, p50/p95."""
+    from evals.history import store_for_evals
+    from evals.report_html import render_trend_html
+    from evals.report_trend import trend_markdown
+    from evals.trend import load_trend, to_json
+    from service.atomic import write_json_atomic
+
+    found = load_trend(store_for_evals(), prompt, last)
+    markdown = trend_markdown(found)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "trend.md").write_text(markdown, encoding="utf-8")
+    (out / "trend.html").write_text(render_trend_html(found), encoding="utf-8")
+    write_json_atomic(out / "trend.json", to_json(found))
+    typer.echo(markdown)
+    typer.echo(f"wrote {out / 'trend.md'}, {out / 'trend.html'} and {out / 'trend.json'}", err=True)
+
+
 baseline_app = typer.Typer(help="Baselines pinned per prompt id, for `eval compare --base-run pinned:ID`.")
 app.add_typer(baseline_app, name="baseline")
 
@@ -310,10 +323,20 @@ def compare(
         str | None, typer.Option(help="A recorded run as the baseline: its id, or pinned:<prompt id>.")
     ] = None,
     candidate_run: Annotated[str | None, typer.Option(help="A recorded run as the candidate.")] = None,
+    min_pass_rate: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Fail when the candidate's overall pass rate is below this.")
+    ] = None,
+    min_case_pass_rate: Annotated[
+        float | None,
+        typer.Option(min=0, max=1, help="Fail when any case's candidate pass rate over its samples is below this."),
+    ] = None,
+    trend_last: Annotated[
+        int, typer.Option(min=0, max=1000, help="With recorded runs: a trend of the candidate over its last N runs (0: none).")
+    ] = 10,
 ) -> None:
     """Compare two prompt versions: per criterion, strategy and channel, with significance; exit 1 if the gate fails."""
     from evals.compare import compare as run_compare
-    from evals.compare import load_gate, to_json
+    from evals.compare import to_json
     from evals.report_html import render_html
     from evals.report_md import render_markdown
     from service.atomic import write_json_atomic
@@ -326,20 +349,37 @@ def compare(
             candidate_results,
             base_prompt=base_prompt,
             candidate_prompt=candidate_prompt,
-            gate=load_gate(gate) if gate else load_gate(),
+            gate=_gate(gate, min_pass_rate, min_case_pass_rate),
         )
     except ValueError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
-    markdown = render_markdown(comparison)
+    trend = _trend_of(comparison.candidate_label, trend_last) if (base_run or candidate_run) and trend_last else None
+    markdown = render_markdown(comparison, trend)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(markdown, encoding="utf-8")
-    (out / "report.html").write_text(render_html(comparison), encoding="utf-8")
+    (out / "report.html").write_text(render_html(comparison, trend), encoding="utf-8")
     write_json_atomic(out / "comparison.json", to_json(comparison))
     typer.echo(markdown)
     typer.echo(f"wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'comparison.json'}", err=True)
     if not comparison.gate_passed:
         raise typer.Exit(1)
+
+
+def _gate(path: Path | None, min_pass_rate: float | None, min_case_pass_rate: float | None) -> GateConfig:
+    """evals/gate.yaml (or the file given), with the pass-rate thresholds from the command line when given."""
+    from evals.compare import load_gate
+
+    config = load_gate(path) if path else load_gate()
+    given = {"min_pass_rate": min_pass_rate, "min_case_pass_rate": min_case_pass_rate}
+    return config.model_copy(update={k: v for k, v in given.items() if v is not None})
+
+
+def _trend_of(prompt: str, last: int) -> Trend:
+    from evals.history import store_for_evals
+    from evals.trend import load_trend
+
+    return load_trend(store_for_evals(), prompt, last)
 
 
 def _results(path: Path | None, run_ref: str | None) -> RunResults:

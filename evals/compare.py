@@ -1,8 +1,12 @@
 """`trustdraft eval compare`: is the candidate prompt better or worse than the baseline, where, and is it real?
 
-Drafts are paired by (case, sample). Per criterion and overall: pass rates, mean scores, the paired
-mean score delta with a bootstrap interval, and an exact McNemar test on pass/fail flips. The gate
-(evals/gate.yaml) fails when the candidate is significantly worse on a gated criterion.
+The unit of the statistics is the case: with `--repeat k` a case's samples are pooled into its pass rate and
+mean score on each side (samples of one case are not independent evidence), and cases are paired. Per
+criterion and overall: pass rates, mean scores, the paired mean score delta with a bootstrap interval over
+cases, and an exact sign test on the cases whose pass rate went down or up (McNemar's test when there is one
+sample per case). The gate (evals/gate.yaml) fails when the candidate is significantly worse on a gated
+criterion, and, when set, when its overall pass rate or any case's pass rate over its samples is below a
+threshold. Drafts are still shown side by side per (case, sample).
 """
 
 from __future__ import annotations
@@ -31,6 +35,12 @@ class GateConfig(BaseModel):
         default=10, ge=1, description="Fewer pairs than this: the interval rule is not applied."
     )
     gated: list[str] = Field(default_factory=lambda: [OVERALL, Criterion.faithfulness.value])
+    min_pass_rate: float | None = Field(
+        default=None, ge=0, le=1, description="The candidate's overall pass rate must reach this (None: no rule)."
+    )
+    min_case_pass_rate: float | None = Field(
+        default=None, ge=0, le=1, description="Every case's candidate pass rate over its samples must reach this."
+    )
 
 
 def load_gate(path: Path = GATE_FILE) -> GateConfig:
@@ -48,17 +58,41 @@ class Pair:
 
 
 @dataclass
+class CasePair:
+    """One case's graded drafts on each side, every sample of it."""
+
+    case_id: str
+    base: list[DraftRecord]
+    candidate: list[DraftRecord]
+
+
+@dataclass(frozen=True)
+class CaseRate:
+    """A case's pass rate over its samples on each side; unstable when the candidate's verdict flips."""
+
+    case_id: str
+    base_pass: float
+    candidate_pass: float
+    base_samples: int
+    candidate_samples: int
+
+    @property
+    def unstable(self) -> bool:
+        return 0 < self.candidate_pass < 1
+
+
+@dataclass
 class MetricComparison:
     name: str
-    pairs: int
+    pairs: int  # paired cases
     base_pass: float
     candidate_pass: float
     base_mean: float
     candidate_mean: float
     mean_delta: float
     ci: tuple[float, float]
-    regressions: int  # pairs where only the baseline passed
-    improvements: int  # pairs where only the candidate passed
+    regressions: int  # cases whose pass rate went down (one sample: passed only in the baseline)
+    improvements: int  # cases whose pass rate went up
     p_value: float
     verdict: str  # better | worse | no significant difference
     gated: bool
@@ -121,14 +155,20 @@ class Comparison:
     by_channel: list[GroupRow]
     regressions: list[CaseDiff]
     improvements: list[CaseDiff]
-    unpaired: int
+    unpaired: int  # drafts whose case has no graded draft on the other side
     cases: list[CaseDiff] = field(default_factory=list)  # every pair, worst change first
+    case_rates: list[CaseRate] = field(default_factory=list)  # per case over its samples, lowest candidate first
+    drafts: tuple[int, int] = (0, 0)  # graded drafts in the paired cases: baseline, candidate
     gate_failures: list[str] = field(default_factory=list)
     sides: tuple[Side, Side] | None = None  # baseline, candidate
 
     @property
     def gate_passed(self) -> bool:
         return not self.gate_failures
+
+    @property
+    def repeated(self) -> bool:
+        return any(r.base_samples > 1 or r.candidate_samples > 1 for r in self.case_rates)
 
     def metric(self, name: str) -> MetricComparison:
         return next(m for m in self.metrics if m.name == name)
@@ -159,6 +199,27 @@ def pair_up(base: list[DraftRecord], candidate: list[DraftRecord]) -> tuple[list
     return pairs, len(base) + len(candidate) - 2 * len(pairs)
 
 
+def pair_cases(base: list[DraftRecord], candidate: list[DraftRecord]) -> list[CasePair]:
+    """Graded drafts grouped by case, for the cases both sides graded, whatever their samples."""
+    def by_case(records: list[DraftRecord]) -> dict[str, list[DraftRecord]]:
+        grouped: dict[str, list[DraftRecord]] = {}
+        for record in records:
+            if record.checks is not None:
+                grouped.setdefault(record.case_id, []).append(record)
+        return grouped
+
+    base_cases, candidate_cases = by_case(base), by_case(candidate)
+    return [CasePair(case, base_cases[case], candidate_cases[case]) for case in base_cases if case in candidate_cases]
+
+
+def _pooled(records: list[DraftRecord], name: str) -> tuple[float, float] | None:
+    """(pass rate, mean score) of a criterion or overall over a case's samples; None where it never applies."""
+    outcomes = [o for o in (_outcome(r, name) for r in records) if o is not None]
+    if not outcomes:
+        return None
+    return mean([float(passed) for passed, _ in outcomes]), mean([score for _, score in outcomes])
+
+
 def _outcome(record: DraftRecord, name: str) -> tuple[bool, float] | None:
     """(passed, score) for a criterion or overall; None when the criterion does not apply (or, like
     commitments_kept outside follow-ups, was not graded)."""
@@ -169,24 +230,24 @@ def _outcome(record: DraftRecord, name: str) -> tuple[bool, float] | None:
     return (verdict.passed, verdict.score) if verdict is not None and verdict.applicable else None
 
 
-def compare_metric(name: str, pairs: list[Pair], gate: GateConfig) -> MetricComparison:
+def compare_metric(name: str, cases: list[CasePair], gate: GateConfig) -> MetricComparison:
     outcomes = [
-        (b, c) for p in pairs for b, c in [(_outcome(p.base, name), _outcome(p.candidate, name))] if b and c
+        (b, c) for p in cases for b, c in [(_pooled(p.base, name), _pooled(p.candidate, name))] if b and c
     ]
     deltas = [c[1] - b[1] for b, c in outcomes]
-    regressions = sum(b[0] and not c[0] for b, c in outcomes)
-    improvements = sum(c[0] and not b[0] for b, c in outcomes)
+    regressions = sum(c[0] < b[0] for b, c in outcomes)
+    improvements = sum(c[0] > b[0] for b, c in outcomes)
     p_value = mcnemar_exact(regressions, improvements)
     ci = bootstrap_mean_ci(deltas, resamples=gate.bootstrap_resamples, confidence=gate.confidence)
-    # A bootstrap interval from a handful of pairs is meaningless; below min_pairs only McNemar counts.
+    # A bootstrap interval from a handful of cases is meaningless; below min_pairs only the sign test counts.
     enough = len(deltas) >= gate.min_pairs
     worse = (regressions > improvements and p_value < gate.alpha) or (enough and ci[1] < -gate.max_score_drop)
     better = (improvements > regressions and p_value < gate.alpha) or (enough and ci[0] > gate.max_score_drop)
     return MetricComparison(
         name=name,
         pairs=len(outcomes),
-        base_pass=mean([float(b[0]) for b, _ in outcomes]),
-        candidate_pass=mean([float(c[0]) for _, c in outcomes]),
+        base_pass=mean([b[0] for b, _ in outcomes]),
+        candidate_pass=mean([c[0] for _, c in outcomes]),
         base_mean=mean([b[1] for b, _ in outcomes]),
         candidate_mean=mean([c[1] for _, c in outcomes]),
         mean_delta=mean(deltas),
@@ -240,14 +301,14 @@ def compare(
     gate = gate or load_gate()
     base_label, base_records = records_for(base, base_prompt)
     candidate_label, candidate_records = records_for(candidate, candidate_prompt)
-    pairs, unpaired = pair_up(base_records, candidate_records)
-    if not pairs:
-        raise ValueError(
-            "no draft of the baseline has a graded partner in the candidate (same case and sample)"
-        )
-    graded = {c.criterion for p in pairs for c in p.base.checks.criteria}  # type: ignore[union-attr]
+    cases = pair_cases(base_records, candidate_records)
+    if not cases:
+        raise ValueError("no case of the baseline has a graded draft in the candidate")
+    pairs, _ = pair_up(base_records, candidate_records)
+    graded = {c.criterion for p in cases for r in p.base for c in r.checks.criteria}  # type: ignore[union-attr]
     names = [OVERALL, *(c.value for c in Criterion if c in RUBRIC_CRITERIA or c in graded)]
-    metrics = [compare_metric(name, pairs, gate) for name in names]
+    metrics = [compare_metric(name, cases, gate) for name in names]
+    drafts = (sum(len(p.base) for p in cases), sum(len(p.candidate) for p in cases))
     diffs = case_diffs(pairs)
     comparison = Comparison(
         base_label=base_label,
@@ -259,17 +320,46 @@ def compare(
             (d for d in diffs if d.delta < 0 or d.flipped), key=lambda d: (d.delta, d.pair.label)
         ),
         improvements=sorted((d for d in diffs if d.delta > 0), key=lambda d: (-d.delta, d.pair.label)),
-        unpaired=unpaired,
+        unpaired=len(base_records) + len(candidate_records) - sum(drafts),
         cases=sorted(diffs, key=lambda d: (d.delta, d.pair.label)),
         sides=(Side.of(base_records), Side.of(candidate_records)),
+        case_rates=case_rates(cases),
+        drafts=drafts,
     )
-    comparison.gate_failures = [
+    comparison.gate_failures = gate_failures(comparison, gate)
+    return comparison
+
+
+def _pass_rate(records: list[DraftRecord]) -> float:
+    return mean([float(bool(r.checks and r.checks.passed)) for r in records])
+
+
+def case_rates(cases: list[CasePair]) -> list[CaseRate]:
+    rates = [
+        CaseRate(p.case_id, _pass_rate(p.base), _pass_rate(p.candidate), len(p.base), len(p.candidate))
+        for p in cases
+    ]
+    return sorted(rates, key=lambda r: (r.candidate_pass, r.candidate_pass - r.base_pass, r.case_id))
+
+
+def gate_failures(comparison: Comparison, gate: GateConfig) -> list[str]:
+    """Gated metrics significantly worse, then the pass-rate thresholds (when set)."""
+    test = "McNemar" if not comparison.repeated else "sign test over cases"
+    failures = [
         f"{m.name}: significantly worse (pass {m.base_pass:.0%} -> {m.candidate_pass:.0%}, "
-        f"mean score delta {m.mean_delta:+.3f} [{m.ci[0]:+.3f}, {m.ci[1]:+.3f}], McNemar p={m.p_value:.3g})"
-        for m in metrics
+        f"mean score delta {m.mean_delta:+.3f} [{m.ci[0]:+.3f}, {m.ci[1]:+.3f}], {test} p={m.p_value:.3g})"
+        for m in comparison.metrics
         if m.gated and m.verdict == "worse"
     ]
-    return comparison
+    overall = comparison.metric(OVERALL).candidate_pass
+    if gate.min_pass_rate is not None and overall < gate.min_pass_rate:
+        failures.append(f"overall pass rate {overall:.0%} is below the required {gate.min_pass_rate:.0%}")
+    if gate.min_case_pass_rate is not None:
+        below = [r for r in comparison.case_rates if r.candidate_pass < gate.min_case_pass_rate]
+        if below:
+            listed = ", ".join(f"{r.case_id} ({r.candidate_pass:.0%} of {r.candidate_samples})" for r in below)
+            failures.append(f"{len(below)} case(s) pass less often than the required {gate.min_case_pass_rate:.0%}: {listed}")
+    return failures
 
 
 def to_json(comparison: Comparison) -> dict[str, Any]:
@@ -280,6 +370,10 @@ def to_json(comparison: Comparison) -> dict[str, Any]:
         "gate_passed": comparison.gate_passed,
         "gate_failures": comparison.gate_failures,
         "unpaired": comparison.unpaired,
+        "paired_drafts": {"base": comparison.drafts[0], "candidate": comparison.drafts[1]},
+        "case_pass_rates": [
+            {**r.__dict__, "unstable": r.unstable} for r in comparison.case_rates
+        ],
         "drafts": {"base": comparison.sides[0].__dict__, "candidate": comparison.sides[1].__dict__}
         if comparison.sides
         else None,

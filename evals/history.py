@@ -5,16 +5,22 @@ per case the pass rate over repeats, with the cases whose verdict flips listed a
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
+import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from statistics import fmean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evals.results import DraftRecord, RunInfo, RunResults
 from service.store import Store
 from service.store import eval_runs as repo
 from service.store.drafts import as_utc
+
+if TYPE_CHECKING:  # `eval history` and `eval trend` need neither: their start-up stays short
+    from evals.results import DraftRecord, RunResults
+    from evals.runner import RunConfig
 
 PINNED = "pinned:"
 
@@ -45,6 +51,28 @@ def start(store: Store, *, model: str, prompts: list[str], config: dict[str, Any
     return run_id
 
 
+async def record_run(
+    store: Store, config: RunConfig, label: str | None, run: Callable[[RunConfig], Awaitable[RunResults]]
+) -> tuple[str, RunResults]:
+    """`eval run --record`: a `running` row, the run, then its records and summary (what the CLI and the
+    recording benchmark both do)."""
+    from service.settings import Settings
+
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(config).items()}
+    run_id = start(
+        store,
+        model=config.model or Settings().default_model,
+        prompts=config.prompts,
+        config=settings,
+        label=label,
+        commit=git_commit(Path(__file__).resolve().parent.parent),
+    )
+    started = time.perf_counter()
+    results = await run(config)
+    finish(store, run_id, results, time.perf_counter() - started)
+    return run_id, results
+
+
 def finish(store: Store, run_id: str, results: RunResults, seconds: float) -> dict[str, Any]:
     summary = summarise(results, seconds)
     records = [r.model_dump(mode="json") for r in results.records]
@@ -65,9 +93,23 @@ def summarise(results: RunResults, seconds: float) -> dict[str, Any]:
         "prompt_versions": {ref: ref for ref in sorted(versions)},
         "hashes": versions,
         "cases": sorted({r.case_id for r in results.records}),
+        "case_hashes": results.run.case_hashes,
         "prompts": {requested: _prompt_summary([r for r in results.records if r.requested == requested])
                     for requested in results.versions()},
+        "by_version": _by_version(results),
     }
+
+
+def _by_version(results: RunResults) -> dict[str, dict[str, Any]]:
+    """The summary per prompt version (what `eval trend --prompt reactive` follows), each from the first
+    requested prompt that drafted it, so two labels naming one version do not count its drafts twice."""
+    found: dict[str, dict[str, Any]] = {}
+    for requested in results.versions():
+        records = [r for r in results.records if r.requested == requested]
+        for ref in dict.fromkeys(r.version_ref for r in records):
+            if ref not in found:
+                found[ref] = {**_prompt_summary([r for r in records if r.version_ref == ref]), "requested": requested}
+    return found
 
 
 def _prompt_summary(records: list[DraftRecord]) -> dict[str, Any]:
@@ -84,6 +126,7 @@ def _prompt_summary(records: list[DraftRecord]) -> dict[str, Any]:
     model = records[0].model if records else ""
     return {
         "drafts": len(records),
+        "versions": sorted({r.version_ref for r in records}),
         "errors": sum(r.error is not None for r in records),
         "pass_rate": round(fmean([r.checks.passed for r in graded if r.checks]), 4) if graded else 0.0,
         "mean_score": round(fmean([r.checks.score for r in graded if r.checks]), 4) if graded else 0.0,
@@ -93,8 +136,27 @@ def _prompt_summary(records: list[DraftRecord]) -> dict[str, Any]:
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
         "cost": cost_of(model, prompt_tokens, completion_tokens),
+        "judge": judge_summary(records),
         "case_pass_rates": per_case,
         "unstable": sorted(case for case, rate in per_case.items() if 0 < rate < 1),
+    }
+
+
+def judge_summary(records: list[DraftRecord]) -> dict[str, Any] | None:
+    """The LLM judge's calls, counted apart from the drafts' (None when no judge ran)."""
+    calls = [r.judge for r in records if r.judge is not None]
+    if not calls:
+        return None
+    prompt_tokens = sum(c.get("prompt_tokens", 0) for c in calls)
+    completion_tokens = sum(c.get("completion_tokens", 0) for c in calls)
+    return {
+        "model": calls[0]["model"],
+        "calls": len(calls),
+        "errors": sum("error" in c for c in calls),
+        "cached": sum(bool(c.get("cached")) for c in calls),
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "cost": cost_of(calls[0]["model"], prompt_tokens, completion_tokens),
     }
 
 
@@ -124,6 +186,8 @@ def cost_of(model: str, prompt_tokens: int, completion_tokens: int) -> dict[str,
 
 def load_run(store: Store, reference: str) -> RunResults:
     """A stored run as results: by id, or `pinned:<prompt id>` for the baseline pinned for that prompt."""
+    from evals.results import DraftRecord, RunInfo, RunResults
+
     with store.reading() as conn:
         run_id = repo.pinned_run(conn, reference[len(PINNED):]) if reference.startswith(PINNED) else reference
         if run_id is None:
@@ -167,7 +231,8 @@ def history_rows(store: Store, where: repo.RunFilter, limit: int) -> list[dict[s
             "model": run.model,
             "commit": (run.git_commit or "")[:10],
             "prompts": {k: {"pass_rate": v["pass_rate"], "mean_score": v["mean_score"], "unstable": len(v["unstable"]),
-                            "cost_usd": v["cost"]["usd"]}
+                            "cost_usd": v["cost"]["usd"],
+                            "judge_cost_usd": (v.get("judge") or {}).get("cost", {}).get("usd")}
                         for k, v in ((run.summary or {}).get("prompts") or {}).items()},
             "duration_s": (run.summary or {}).get("duration_s"),
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from service.drafting import Drafter
@@ -43,9 +43,21 @@ class JudgeVerdict:
     verdicts: dict[str, bool]  # criterion -> passes; criteria the judge did not answer are absent
     reasons: dict[str, str]
     raw: str
+    # The judge's own call, counted apart from the draft's: tokens, model time, served from the eval cache
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: float = 0.0
+    cached: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"verdicts": self.verdicts, "reasons": self.reasons}
+
+    def record(self, model: str) -> dict[str, Any]:
+        """What an eval record keeps of the judge's call (`DraftRecord.judge`)."""
+        return {
+            **self.to_json(), "model": model, "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens, "latency_ms": self.latency_ms, "cached": self.cached,
+        }
 
 
 def parse_verdict(raw: str, asked: list[str]) -> JudgeVerdict:
@@ -87,4 +99,8 @@ class Judge:
             }
         )
         completion = await self.gateway.complete(messages, model=self.model, sampling=Sampling(0.0, 700, 0))
-        return parse_verdict(completion.text, asked)
+        verdict = parse_verdict(completion.text, asked)
+        return replace(
+            verdict, prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens,
+            latency_ms=completion.latency_ms, cached=completion.cached,
+        )

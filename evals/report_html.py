@@ -12,7 +12,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from evals.compare import CaseDiff, Comparison, Pair
-from evals.report_md import side_rows, verdict_line
+from evals.report_md import repeat_rows, side_rows, verdict_line
+from evals.report_trend import trend_charts
+from evals.trend import Trend
 from service.rubric.types import RubricResult
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -81,7 +83,7 @@ def _anchor(pair: Pair) -> str:
     return re.sub(r"[^a-z0-9-]", "-", pair.label.lower())
 
 
-def render_html(comparison: Comparison) -> str:
+def render_html(comparison: Comparison, trend: Trend | None = None) -> str:
     bars = [Bar(m.name, m.base_pass, m.candidate_pass, m.gated, m.verdict) for m in comparison.metrics]
     diffs: list[CaseDiff] = comparison.cases
     base_scores = [d.pair.base.checks.score for d in diffs if d.pair.base.checks]
@@ -99,7 +101,15 @@ def render_html(comparison: Comparison) -> str:
         highlight=highlight,
         failing=failing,
         anchor=_anchor,
+        repeat_rows=repeat_rows(comparison),
+        trend=trend,
+        trend_charts=trend_charts(trend) if trend else None,
     )
+
+
+def render_trend_html(trend: Trend) -> str:
+    """`eval trend`'s own page: the trend section alone."""
+    return _env.get_template("trend.html.j2").render(trend=trend, trend_charts=trend_charts(trend))
 
 
 def _bold(markdown_line: str) -> Markup:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from evals.compare import Comparison, GroupRow, MetricComparison, Side
+from evals.compare import CaseRate, Comparison, GroupRow, MetricComparison, Side
+from evals.report_trend import trend_markdown
+from evals.trend import Trend
 
 MAX_REGRESSIONS = 5
+MAX_CASE_ROWS = 10
 
 
 def verdict_line(comparison: Comparison) -> str:
@@ -75,23 +78,63 @@ def _drafts_table(comparison: Comparison) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(comparison: Comparison) -> str:
+def pairing_line(comparison: Comparison) -> str:
+    """What was paired and how it was tested: drafts with one sample per case, cases over their samples."""
+    pairs, unpaired = comparison.metric("overall").pairs, comparison.unpaired
+    if not comparison.repeated:
+        return (
+            f"{pairs} paired drafts; {unpaired} without a partner. Bold metrics are gated "
+            "(evals/gate.yaml). Flips = pairs passing only in the baseline / only in the candidate; p is an exact "
+            "McNemar test on those flips; the interval is a paired bootstrap 95% CI of the score change."
+        )
+    base, candidate = comparison.drafts
+    return (
+        f"{pairs} cases paired over their samples ({base} baseline and {candidate} candidate drafts); {unpaired} "
+        "drafts without a partner case. Bold metrics are gated (evals/gate.yaml). Each case's samples are pooled "
+        "into its pass rate and mean score; flips = cases whose pass rate went down / up; p is an exact sign test "
+        "on those cases; the interval is a paired bootstrap 95% CI of the per-case score change."
+    )
+
+
+def repeat_rows(comparison: Comparison) -> list[CaseRate]:
+    """Cases worth a look over repeats: unstable in the candidate, or passing more or less often than before."""
+    return [r for r in comparison.case_rates if r.unstable or r.candidate_pass != r.base_pass]
+
+
+def _repeats_table(comparison: Comparison) -> list[str]:
+    if not comparison.repeated:
+        return []
+    rows = repeat_rows(comparison)
     base, candidate = comparison.base_label, comparison.candidate_label
-    overall = comparison.metric("overall")
+    lines = ["#### Cases over repeats", ""]
+    if not rows:
+        return [*lines, "Every case passes or fails on all its samples, as in the baseline.", ""]
+    lines += [f"| case | pass {base} | pass {candidate} | samples | |", "|---|---:|---:|---:|---|"]
+    lines += [
+        f"| {r.case_id} | {_pct(r.base_pass)} | {_pct(r.candidate_pass)} | {r.base_samples} / {r.candidate_samples} "
+        f"| {'unstable' if r.unstable else ''} |"
+        for r in rows[:MAX_CASE_ROWS]
+    ]
+    if len(rows) > MAX_CASE_ROWS:
+        lines.append(f"\n... and {len(rows) - MAX_CASE_ROWS} more (see comparison.json)")
+    return [*lines, ""]
+
+
+def render_markdown(comparison: Comparison, trend: Trend | None = None) -> str:
+    base, candidate = comparison.base_label, comparison.candidate_label
     lines = [
         f"### trustdraft eval: `{candidate}` vs `{base}`",
         "",
         verdict_line(comparison),
         "",
-        f"{overall.pairs} paired drafts; {comparison.unpaired} without a partner. Bold metrics are gated "
-        "(evals/gate.yaml). Flips = pairs passing only in the baseline / only in the candidate; p is an exact "
-        "McNemar test on those flips; the interval is a paired bootstrap 95% CI of the score change.",
+        pairing_line(comparison),
         "",
         f"| metric | pairs | {base} | {candidate} | pass change | score change [95% CI] | flips (-/+) | p | |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         *(_metric_row(m) for m in comparison.metrics),
         "",
         *_drafts_table(comparison),
+        *_repeats_table(comparison),
         *_group_table("strategy", comparison.by_strategy, base, candidate),
         *_group_table("channel", comparison.by_channel, base, candidate),
         "#### Top regressions",
@@ -109,4 +152,6 @@ def render_markdown(comparison: Comparison) -> str:
         )
     if len(comparison.regressions) > MAX_REGRESSIONS:
         lines.append(f"- ... and {len(comparison.regressions) - MAX_REGRESSIONS} more (see report.html)")
+    if trend is not None:
+        lines += ["", trend_markdown(trend).rstrip("\n")]
     return "\n".join(lines) + "\n"

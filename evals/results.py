@@ -61,6 +61,7 @@ class RunInfo(BaseModel):
     model: str
     prompts: list[str]
     cases: list[str]
+    case_hashes: dict[str, str] = Field(default_factory=dict)  # case id -> sha256 of its content
     repeat: int
     concurrency: int
     temperature: float | None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import EvalCase, load_cases
+from evals.judge import Judge
 from evals.results import DraftRecord, Params, RunInfo, RunResults
 from service.atomic import write_json_atomic
 from service.drafting import Drafted, Drafter, DraftPlan, build_drafter
@@ -46,6 +47,7 @@ class RunConfig:
     max_words: int | None = None  # overrides each case's own limit
     n: int = 1  # best-of-n candidates per draft
     revise: int = 0  # critique-and-revise rounds
+    judge: str | None = None  # an LLM judge's model: each graded draft also gets its verdicts (tokens apart)
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class Runner:
         self.config = config
         self.progress = progress or Progress()
         self.records_path = config.out / RECORDS_FILE
+        self.judge = Judge(drafter, config.judge) if config.judge else None
 
     async def run(self) -> RunResults:
         started = _now()
@@ -173,7 +176,17 @@ class Runner:
             record.error = f"{exc.title}: {exc.detail}"
             return record
         _fill(record, drafted)
+        if self.judge is not None and record.checks is not None:
+            record.judge = await self._judged(item, record.text)
         return record
+
+    async def _judged(self, item: WorkItem, text: str) -> dict[str, Any]:
+        assert self.judge is not None
+        try:
+            verdict = await self.judge.judge(text, item.case.facts, item.case.strategy, item.case.channel)
+        except TrustdraftError as exc:
+            return {"model": self.judge.model, "error": f"{exc.title}: {exc.detail}"}
+        return verdict.record(self.judge.model)
 
     def _key(self, plan: DraftPlan, sample: int) -> str:
         return key_for(plan, sample, self.config.n, self.config.revise)
@@ -199,10 +212,12 @@ class Runner:
             model=self.config.model or self.drafter.settings.default_model,
             prompts=self.config.prompts,
             cases=[c.id for c in cases],
+            case_hashes={c.id: c.content_hash() for c in cases},
             repeat=self.config.repeat,
             concurrency=self.config.concurrency,
             temperature=self.config.temperature,
             seed=self.config.seed,
+            judge=self.judge.model if self.judge else None,
         )
 
 

@@ -1,9 +1,11 @@
-"""The CI eval: a fixed subset on the embedded model (temperature 0, fixed seed), the gate of `candidate`
-against `production`, and the same subset through promptfoo. What .github/workflows/eval.yml runs too."""
+"""The CI eval: a fixed subset on the embedded model (temperature 0, fixed seed), recorded in an eval history,
+the gate of `candidate` against `production` from the stored run with the candidate's trend in report.md,
+and the same subset through promptfoo. What .github/workflows/eval.yml runs too."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,13 +24,18 @@ CI_CASES = (
 OUT = ROOT / "out" / "ci-eval"
 
 
+HISTORY = OUT / "history.sqlite3"  # the workflow keeps its history in the Actions cache; here, a fresh one
+
+
 def trustdraft(*args: str, timeout: float = 1200) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", "from service.cli import main; main()", *args]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    env = {**os.environ, "TRUSTDRAFT_DATABASE_PATH": str(HISTORY)}
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 @pytest.fixture(scope="module")
 def ci_run() -> Path:
+    HISTORY.unlink(missing_ok=True)
     ran = trustdraft(
         "eval",
         "run",
@@ -44,6 +51,9 @@ def ci_run() -> Path:
         str(OUT),
         "--cache",
         str(ROOT / ".cache" / "ci-eval"),
+        "--record",
+        "--label",
+        "ci",
     )
     assert ran.returncode == 0, ran.stderr[-3000:]
     return OUT / "results.json"
@@ -56,20 +66,17 @@ def test_the_subset_is_drafted_on_the_embedded_model_and_graded(ci_run: Path) ->
     assert all(r["checks"] and r["text"] for r in data["records"])
 
 
-def test_the_candidate_passes_the_gate_against_production(ci_run: Path) -> None:
+def test_the_candidate_passes_the_gate_against_production_from_the_recorded_run(ci_run: Path) -> None:
+    listed = json.loads(trustdraft("eval", "history", "--label", "ci", "--limit", "1", "--json").stdout)
+    run = listed[0]["id"]  # as the workflow finds it
+    assert listed[0]["status"] == "finished" and set(listed[0]["prompts"]) == {"production", "candidate"}
     compared = trustdraft(
-        "eval",
-        "compare",
-        str(ci_run),
-        "--base",
-        "production",
-        "--candidate",
-        "candidate",
-        "--out",
-        str(OUT / "compare"),
+        "eval", "compare", "--base-run", run, "--candidate-run", run, "--base", "production", "--candidate",
+        "candidate", "--trend-last", "20", "--out", str(OUT / "compare"),
     )
-    report = (OUT / "compare" / "report.md").read_text()
-    assert "### trustdraft eval" in report
+    report = (OUT / "compare" / "report.md").read_text()  # what the workflow posts on the pull request
+    assert "### trustdraft eval" in report and f"| `{run}` |" in report
+    assert "#### Trend: `candidate` over its last 1 recorded run(s)" in report
     assert compared.returncode == 0, f"the prompt gate failed:\n{report}"
 
 

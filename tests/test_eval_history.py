@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+from evals.cases import load_cases
 from evals.history import start
 from service.store import open_store
 from tests.conftest import REMOTE_MODEL, ROOT
@@ -58,7 +60,7 @@ def test_recorded_runs_history_baseline_and_compare(tmp_path: Path) -> None:
         compared = trustdraft(upstream, database, "eval", "compare", "--base-run", "pinned:reactive",
                               "--candidate-run", finished["id"], "--out", str(tmp_path / "compare"))
         assert compared.returncode == 0, compared.stderr[-2000:]
-        assert "6 paired drafts" in (tmp_path / "compare" / "report.md").read_text()
+        assert "2 cases paired over their samples (6 baseline and 6 candidate drafts)" in (tmp_path / "compare" / "report.md").read_text()
         assert trustdraft(upstream, database, "eval", "history", "--prompt", "proactive", "--json").stdout.strip() == "[]"
     store = open_store(f"sqlite:///{database}")
     with store.reading() as conn:
@@ -69,3 +71,41 @@ def test_recorded_runs_history_baseline_and_compare(tmp_path: Path) -> None:
     assert per_case["telecom-outage-status"] == 0.6667  # samples 0 and 2 pass, sample 1 invents a figure
     assert "telecom-outage-status" in summary["prompts"]["production"]["unstable"]
     assert summary["prompts"]["production"]["cost"]["priced"] in (True, False)
+
+
+def judge_or_draft(request: dict[str, Any]) -> str:
+    """The judge's prompt gets a JSON verdict (every criterion it asks about passes); drafts get the reply."""
+    system = str(request["messages"][0]["content"])
+    if "strict communications lead" not in system:
+        return DEFAULT_REPLY
+    asked = re.findall(r"^- (\w+):", str(request["messages"][-1]["content"]), flags=re.M)
+    return json.dumps({name: {"pass": True, "reason": "fine"} for name in asked})
+
+
+def test_the_judges_calls_are_counted_apart_and_case_hashes_stored(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+    with FakeUpstream(reply=judge_or_draft) as upstream:
+        for label, extra in (("plain", []), ("judged", ["--judge", REMOTE_MODEL])):
+            ran = trustdraft(upstream, database, "eval", "run", "--prompts", "production", "--cases", CASES,
+                             "--no-cache", "--record", "--label", label, "--out", str(tmp_path / label), *extra)
+            assert ran.returncode == 0, ran.stderr[-2000:]
+        judge_calls = sum("strict communications lead" in json.dumps(r.body) for r in upstream.requests)
+        runs = {r["label"]: r for r in json.loads(trustdraft(upstream, database, "eval", "history", "--json").stdout)}
+    store = open_store(f"sqlite:///{database}")
+    with store.reading() as conn:
+        from service.store.eval_runs import get_run, run_records
+
+        plain, judged = (get_run(conn, runs[label]["id"]).summary["prompts"]["production"]  # type: ignore[union-attr]
+                         for label in ("plain", "judged"))
+        summary = get_run(conn, runs["judged"]["id"]).summary  # type: ignore[union-attr]
+        records = run_records(conn, runs["judged"]["id"])
+    assert judge_calls == 2 and plain["judge"] is None
+    judge = judged["judge"]
+    assert judge["calls"] == 2 and judge["errors"] == 0 and judge["model"] == REMOTE_MODEL
+    assert judge["prompt_tokens"] > 0 and judge["completion_tokens"] > 0
+    # the drafts' own tokens are the same with or without the judge: its calls are not mixed in
+    assert (judged["prompt_tokens"], judged["completion_tokens"]) == (plain["prompt_tokens"], plain["completion_tokens"])
+    assert runs["judged"]["prompts"]["production"]["judge_cost_usd"] == judge["cost"]["usd"]
+    assert all(r["judge"]["verdicts"] and all(r["judge"]["verdicts"].values()) for r in records)
+    expected = {case.id: case.content_hash() for case in load_cases(CASES)}
+    assert summary["case_hashes"] == expected and all(len(h) == 64 for h in expected.values())

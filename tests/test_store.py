@@ -112,3 +112,29 @@ def test_retention_purges_texts_and_facts_and_keeps_events_and_figures(database_
         assert [e.kind for e in repo.events_of(conn, old.id)] == ["created", "graded"]
         assert acceptance(conn)[0].edited == 1
     store.close()
+
+
+def test_eval_runs_recorded_before_the_prompt_index_are_indexed_by_its_migration(database_url: str) -> None:
+    """Migration 0003 indexes the runs already stored: asked-for prompts, versions drafted, their prompt ids."""
+    from sqlalchemy import insert
+
+    from service.store import eval_runs
+    from service.store.migrate import upgrade
+    from service.store.models import EvalRunRow
+
+    store = open_store(database_url, migrate=False)
+    upgrade(store.engine, "0002")
+    summary = {"prompt_versions": {"reactive@v3": "reactive@v3", "proactive@v2": "proactive@v2"}}
+    with store.writing() as conn:
+        for run_id, prompts, status in (("old1", ["production"], "finished"), ("old2", ["reactive@v2"], "running")):
+            conn.execute(insert(EvalRunRow).values(
+                id=run_id, started_at=datetime.now(UTC), status=status, model="m", prompts=prompts, config={},
+                summary=summary if status == "finished" else None))
+    upgrade(store.engine)
+    with store.reading() as conn:
+        def found(prompt: str) -> list[str]:
+            return [run.id for run in eval_runs.history(conn, eval_runs.RunFilter(prompt=prompt))]
+
+        assert found("production") == ["old1"] and found("proactive") == ["old1"] and found("reactive@v3") == ["old1"]
+        assert found("reactive@v2") == ["old2"] and found("candidate") == []
+    store.close()

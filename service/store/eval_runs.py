@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from service.store.drafts import rows
-from service.store.models import EvalBaselineRow, EvalRecordRow, EvalRunRow, utcnow
+from service.store.models import EvalBaselineRow, EvalRecordRow, EvalRunPromptRow, EvalRunRow, utcnow
 
 INSERT_RECORD = insert(EvalRecordRow.__table__)  # type: ignore[arg-type]
 
@@ -26,6 +26,20 @@ def start_run(
             git_commit=git_commit, prompts=prompts, config=config,
         )
     )
+    _index_prompts(conn, run_id, set(prompts))
+
+
+def _index_prompts(conn: Connection, run_id: str, names: set[str]) -> None:
+    """Add what the run concerns to the prompt index (rows already there are kept)."""
+    have = set(conn.execute(select(EvalRunPromptRow.prompt).where(EvalRunPromptRow.run_id == run_id)).scalars())
+    if names - have:
+        conn.execute(insert(EvalRunPromptRow), [{"run_id": run_id, "prompt": n} for n in sorted(names - have)])
+
+
+def prompt_names(summary: dict[str, Any]) -> set[str]:
+    """The versions a run drafted (reactive@v2) and their prompt ids (reactive)."""
+    versions = list((summary.get("prompt_versions") or {}).values())
+    return {*versions, *(ref.split("@")[0] for ref in versions)}
 
 
 def finish_run(conn: Connection, run_id: str, records: list[dict[str, Any]], summary: dict[str, Any]) -> None:
@@ -35,6 +49,7 @@ def finish_run(conn: Connection, run_id: str, records: list[dict[str, Any]], sum
     conn.execute(
         update(EvalRunRow).where(EvalRunRow.id == run_id).values(status="finished", finished_at=utcnow(), summary=summary)
     )
+    _index_prompts(conn, run_id, prompt_names(summary))
 
 
 @dataclass(frozen=True)
@@ -43,10 +58,12 @@ class RunFilter:
     model: str | None = None
     label: str | None = None
     since: datetime | None = None
+    finished_only: bool = False
 
 
 def history(conn: Connection, where: RunFilter, limit: int = 50) -> Sequence[EvalRunRow]:
-    """Newest first; the prompt filter is applied to what was asked for and to the prompt ids run."""
+    """Newest first; the prompt filter matches what was asked for, the versions drafted and their prompt ids
+    (through the eval_run_prompts index: no summary is read for a run that does not match)."""
     query = select(EvalRunRow).order_by(EvalRunRow.started_at.desc(), EvalRunRow.id.desc())
     if where.model is not None:
         query = query.where(EvalRunRow.model == where.model)
@@ -54,16 +71,12 @@ def history(conn: Connection, where: RunFilter, limit: int = 50) -> Sequence[Eva
         query = query.where(EvalRunRow.label == where.label)
     if where.since is not None:
         query = query.where(EvalRunRow.started_at >= where.since)
-    if where.prompt is None:
-        return rows(conn, query.limit(limit))
-    found = [run for run in rows(conn, query) if _mentions(run, where.prompt)]
-    return found[:limit]
-
-
-def _mentions(run: EvalRunRow, prompt: str) -> bool:
-    versions = (run.summary or {}).get("prompt_versions", {})
-    ids = {ref.split("@")[0] for ref in versions.values()}
-    return prompt in run.prompts or prompt in ids or prompt in versions.values()
+    if where.finished_only:
+        query = query.where(EvalRunRow.status == "finished")
+    if where.prompt is not None:
+        runs_of = select(EvalRunPromptRow.run_id).where(EvalRunPromptRow.prompt == where.prompt)
+        query = query.where(EvalRunRow.id.in_(runs_of))
+    return rows(conn, query.limit(limit))
 
 
 def get_run(conn: Connection, run_id: str) -> EvalRunRow | None:

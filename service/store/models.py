@@ -137,3 +137,13 @@ class EvalBaselineRow(Base):
     prompt_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("eval_runs.id"))
     pinned_at: Mapped[datetime]
+
+
+class EvalRunPromptRow(Base):
+    """The prompts a run concerns (asked for, versions drafted, their prompt ids): `eval history --prompt`."""
+
+    __tablename__ = "eval_run_prompts"
+    __table_args__ = (Index("ix_eval_run_prompts_prompt", "prompt", "run_id"),)
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("eval_runs.id"), primary_key=True)
+    prompt: Mapped[str] = mapped_column(String(150), primary_key=True)
