@@ -1,19 +1,20 @@
 """The service's own CPU per request with checks, by stage.
 
-    .venv/bin/python -m bench.profile_request [--requests 400] [--cprofile 25]
+    .venv/bin/python -m bench.profile_request [--rounds 10] [--per-round 40] [--cprofile 25]
 
 Two measurements of the example request (examples/request.json, checks on, the draft stored in SQLite),
 against the loopback upstream (no delay) in its own process:
 
 1. whole process: `trustdraft serve` (one worker) pinned to core 0, this client and the upstream on core 1;
    one request at a time, and the service's CPU time (all its threads, /proc/PID/task/*/schedstat, in
-   nanoseconds) read before and after each. That is everything the service process spends on a request:
+   nanoseconds) read before and after each; once with drafts stored, once with TRUSTDRAFT_STORE_DRAFTS=false. That is everything the service process spends on a request:
    uvicorn's HTTP parsing, the middlewares, routing, the stages below and the model call's client side.
 2. by stage, in this process (pinned to core 0 in its turn), each stage timed with time.process_time around
    the same code the request runs: parsing and validation, plan (prompt, facts block, injection scan),
    the model call (litellm and its HTTP client; direct litellm pays this too), grading (service.rubric,
    unchanged here), injection check and response build, storing, response serialisation (FastAPI's own).
    "Web layer" is (1) minus the sum of the stages: uvicorn, Starlette, middlewares, dependencies, logging.
+Rounds alternate between (1) and (2), so the load other work puts on the shared cores falls on both alike.
 
 "Own CPU" is the whole process minus the model call: what the service adds to a litellm call.
 With --cprofile N it also prints the N most expensive functions of the in-process stages (cumulative).
@@ -63,89 +64,125 @@ def _env(port: int, database: Path) -> dict[str, str]:
     }
 
 
-def whole_process(port: int, requests: int, store: bool) -> list[float]:
-    """CPU ms the service process spends on each of `requests` sequential requests."""
-    with tempfile.TemporaryDirectory() as scratch:
-        env = {**_env(port, Path(scratch) / "bench.sqlite3"), "TRUSTDRAFT_STORE_DRAFTS": str(store).lower()}
-        with service_process(env, cores=MEASURED_CORE) as (base, pid), httpx.Client(base_url=base) as client:
-            body = request_body(True)
-            for _ in range(20):  # litellm's and the graders' first-call set-up
-                client.post("/v1/drafts", json=body).raise_for_status()
-            time.sleep(0.5)  # let start-up work (logging threads, the first checkpoint) settle
-            spent = []
-            for _ in range(requests):
-                before = cpu_seconds(pid)
-                client.post("/v1/drafts", json=body).raise_for_status()
-                spent.append((cpu_seconds(pid) - before) * 1000)
-    return spent
+class WholeProcess:
+    """A running service (pinned to the measured core) and the CPU it spends on each request sent to it."""
+
+    def __init__(self, base: str, pid: int) -> None:
+        self.client = httpx.AsyncClient(base_url=base, timeout=60)
+        self.pid = pid
+        self.body = request_body(True)
+        self.spent: list[float] = []
+
+    async def send(self, requests: int, *, record: bool = True) -> None:
+        for _ in range(requests):
+            before = cpu_seconds(self.pid)
+            (await self.client.post("/v1/drafts", json=self.body)).raise_for_status()
+            if record:
+                self.spent.append((cpu_seconds(self.pid) - before) * 1000)
 
 
-class StageClock:
-    """CPU ms per stage, one list per stage."""
+class Stages:
+    """The request path's stages run in this process, each timed with time.process_time; CPU ms per stage."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int, database: Path) -> None:
+        self.port, self.database = port, database
         self.spent: dict[str, list[float]] = {stage: [] for stage in STAGES}
 
-    def time(self, stage: str, work: Callable[[], Any]) -> Any:
-        started = time.process_time()
-        result = work()
-        self.spent[stage].append((time.process_time() - started) * 1000)
-        return result
+    async def start(self) -> None:
+        from fastapi.routing import APIRoute
 
-    async def time_async(self, stage: str, work: Callable[[], Awaitable[Any]]) -> Any:
-        started = time.process_time()
-        result = await work()
-        self.spent[stage].append((time.process_time() - started) * 1000)
-        return result
+        from service.api import drafts
+        from service.app import build_desk
+        from service.drafting import build_drafter
+        from service.settings import Settings
 
-
-async def by_stage(port: int, requests: int, profiler: cProfile.Profile | None) -> dict[str, list[float]]:
-    """Each stage of the request path, in this process, `requests` times (after a warm-up)."""
-    from fastapi.routing import APIRoute, serialize_response
-
-    from service.api import drafts
-    from service.app import build_desk
-    from service.drafting import build_drafter
-    from service.drafting.injection import check_output, scan_facts
-    from service.drafting.response import build_response
-    from service.review import Actor
-    from service.schemas import DraftRequest
-    from service.settings import Role, Settings
-
-    with tempfile.TemporaryDirectory() as scratch:
-        os.environ.update(_env(port, Path(scratch) / "bench.sqlite3"))  # the settings the service runs with
+        os.environ.update(_env(self.port, self.database))  # the settings the service runs with
         settings = Settings()
-        drafter = await build_drafter(settings)
+        self.drafter = await build_drafter(settings)
         desk = await build_desk(settings)
         assert desk is not None
-        route = next(r for r in drafts.router.routes if isinstance(r, APIRoute) and r.path == "/v1/drafts")
-        raw = json.dumps(request_body(True)).encode()
-        actor = Actor("key:bench", Role.drafter)
-        clock = StageClock()
+        self.desk = desk
+        self.route = next(r for r in drafts.router.routes if isinstance(r, APIRoute) and r.path == "/v1/drafts")
+        self.raw = json.dumps(request_body(True)).encode()
 
-        async def one() -> None:
-            request = clock.time("parse", lambda: DraftRequest.model_validate(json.loads(raw)))
-            plan = clock.time("plan", lambda: drafter.plan(request))
-            completion = await clock.time_async("model call", lambda: drafter.gateway.complete(
-                plan.messages, model=plan.model, sampling=plan.sampling))
-            checks = clock.time("grading", lambda: drafter.check_safely(completion.text, plan))
-            response = clock.time("injection and response", lambda: build_response(
-                plan, completion, checks, 1.0, check_output(completion.text, scan_facts(plan.facts), checks)))
-            await clock.time_async("storing", lambda: desk.record([(request, response, request.facts)], actor, "b"))
-            await clock.time_async("serialisation", lambda: serialize_response(  # FastAPI's own, as it runs it
-                field=route.response_field, response_content=response, exclude_none=True, dump_json=True))
-
-        for _ in range(20):
-            await one()
-        clock.spent = {stage: [] for stage in STAGES}
-        if profiler is not None:
-            profiler.enable()
+    async def run(self, requests: int, *, record: bool = True) -> None:
         for _ in range(requests):
-            await one()
-        if profiler is not None:
-            profiler.disable()
-        desk.store.close()
-    return clock.spent
+            await self._one(record)
+
+    async def _one(self, record: bool) -> None:
+        from fastapi.routing import serialize_response
+
+        from service.drafting.injection import check_output
+        from service.drafting.response import build_response
+        from service.review import Actor
+        from service.schemas import DraftRequest
+        from service.settings import Role
+
+        drafter, spent = self.drafter, _Timer(self.spent, record)
+        request = spent("parse", lambda: DraftRequest.model_validate(json.loads(self.raw)))
+        plan = spent("plan", lambda: drafter.plan(request))
+        completion = await spent.awaiting("model call", lambda: drafter.gateway.complete(
+            plan.messages, model=plan.model, sampling=plan.sampling))
+        checks = spent("grading", lambda: drafter.check_safely(completion.text, plan))
+        response = spent("injection and response", lambda: build_response(
+            plan, completion, checks, 1.0, check_output(completion.text, plan.suspicions or [], checks)))
+        actor = Actor("key:bench", Role.drafter)
+        await spent.awaiting("storing", lambda: self.desk.record([(request, response, request.facts)], actor, "b"))
+        await spent.awaiting("serialisation", lambda: serialize_response(  # FastAPI's own, as the route runs it
+            field=self.route.response_field, response_content=response, exclude_none=True, dump_json=True))
+
+
+class _Timer:
+    def __init__(self, spent: dict[str, list[float]], record: bool) -> None:
+        self.spent, self.record = spent, record
+
+    def __call__(self, stage: str, work: Callable[[], Any]) -> Any:
+        started = time.process_time()
+        result = work()
+        self._note(stage, started)
+        return result
+
+    async def awaiting(self, stage: str, work: Callable[[], Awaitable[Any]]) -> Any:
+        started = time.process_time()
+        result = await work()
+        self._note(stage, started)
+        return result
+
+    def _note(self, stage: str, started: float) -> None:
+        if self.record:
+            self.spent[stage].append((time.process_time() - started) * 1000)
+
+
+async def measure(port: int, rounds: int, per_round: int, profiler: cProfile.Profile | None) -> dict[str, Any]:
+    """Rounds alternate between the two services and the in-process stages, so the load other work puts on the
+    shared machine falls on all three alike (the web layer is a difference between them)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Path(scratch) / "bench.sqlite3"
+        stored_env = {**_env(port, database), "TRUSTDRAFT_STORE_DRAFTS": "true"}
+        unstored_env = {**_env(port, database), "TRUSTDRAFT_STORE_DRAFTS": "false"}
+        with service_process(stored_env, cores=MEASURED_CORE) as stored, \
+                service_process(unstored_env, cores=MEASURED_CORE) as unstored:
+            services = {"stored": WholeProcess(*stored), "unstored": WholeProcess(*unstored)}
+            stages = Stages(port, Path(scratch) / "stages.sqlite3")
+            pin_self(MEASURED_CORE)
+            await stages.start()
+            await stages.run(20, record=False)  # litellm's and the graders' first-call set-up
+            for service in services.values():
+                await service.send(20, record=False)
+            for _ in range(rounds):
+                pin_self(LOAD_CORE)
+                for service in services.values():
+                    await service.send(per_round)
+                pin_self(MEASURED_CORE)
+                if profiler is not None:
+                    profiler.enable()
+                await stages.run(per_round)
+                if profiler is not None:
+                    profiler.disable()
+            for service in services.values():
+                await service.client.aclose()
+            stages.desk.store.close()
+    return {"whole": {name: service.spent for name, service in services.items()}, "stages": stages.spent}
 
 
 def _summary(values: list[float]) -> dict[str, float]:
@@ -180,21 +217,18 @@ def _print(result: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--per-round", type=int, default=40, help="requests per round, for each of the three")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="print the N costliest functions")
     args = parser.parse_args()
     profiler = cProfile.Profile() if args.cprofile else None
     with upstream_process(0.0, cores=LOAD_CORE) as port:
-        pin_self(LOAD_CORE)
-        whole = {"stored": whole_process(port, args.requests, True),
-                 "unstored": whole_process(port, args.requests, False)}
-        pin_self(MEASURED_CORE)
-        stages = asyncio.run(by_stage(port, args.requests, profiler))
-    result = report(whole, stages)
+        measured = asyncio.run(measure(port, args.rounds, args.per_round, profiler))
+    result = report(measured["whole"], measured["stages"])
     _print(result)
     if profiler is not None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
-    path = write_results("profile_request", {"requests": args.requests, **result})
+    path = write_results("profile_request", {"rounds": args.rounds, "per_round": args.per_round, **result})
     print(f"wrote {path.relative_to(ROOT)}")
 
 
