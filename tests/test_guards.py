@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.guards import MovingWindow, RateLimit, hash_key
-from service.errors import RateLimited
 from service.app import create_app
+from service.errors import RateLimited
 from tests.conftest import example_facts, remote_settings
 from tests.fake_upstream import FakeUpstream, Fault
 
