@@ -43,7 +43,7 @@ def time_per_draft(
         for text, facts, strategy, channel in drafts:
             fn(text, facts, strategy, channel)
         samples.append((clock() - started) / len(drafts))
-    return statistics.median(samples)
+    return float(statistics.median(samples))
 
 
 def baseline(text: str, *_: Any) -> int:

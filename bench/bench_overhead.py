@@ -141,7 +141,7 @@ def summarise(name: str, rounds: list[LoadResult], directs: list[LoadResult]) ->
 
 
 def _median(values: Any) -> float:
-    return round(statistics.median(list(values)), 3)
+    return round(float(statistics.median(list(values))), 3)
 
 
 def _range(values: Any) -> list[float]:
@@ -170,9 +170,9 @@ async def run_view(view: View, delays: list[float], concurrencies: list[int], ro
     for delay in delays:
         with upstream_process(delay, cores=view.load) as port, tempfile.TemporaryDirectory() as scratch:
             database = Path(scratch) / "bench.sqlite3"
-            start = {"cores": view.measured, "workers": view.workers}
-            with service_process(service_env(port, database, True), **start) as (stored, stored_pid), \
-                    service_process(service_env(port, database, False), **start) as (unstored, unstored_pid):
+            on, off = service_env(port, database, True), service_env(port, database, False)
+            with service_process(on, cores=view.measured, workers=view.workers) as (stored, stored_pid), \
+                    service_process(off, cores=view.measured, workers=view.workers) as (unstored, unstored_pid):
                 services = {
                     "service": Service(stored, stored_pid, True),
                     "unstored": Service(unstored, unstored_pid, True),
