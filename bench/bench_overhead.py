@@ -45,6 +45,7 @@ from bench.harness import (
     LoadResult,
     cpu_seconds,
     drive,
+    loopback_env,
     percentile,
     pin_self,
     pinned,
@@ -149,20 +150,6 @@ def _range(values: Any) -> list[float]:
     return [round(min(listed), 3), round(max(listed), 3)]
 
 
-def service_env(port: int, database: Path, store: bool) -> dict[str, str]:
-    return {
-        "TRUSTDRAFT_DEFAULT_MODEL": "openai/fake-model",
-        "TRUSTDRAFT_API_BASE": f"http://127.0.0.1:{port}/v1",
-        "TRUSTDRAFT_MODEL_API_KEY": "sk-bench",
-        "TRUSTDRAFT_LOAD_LOCAL_MODEL": "false",
-        # measure the service, not its guards: no rate limit, a draft bound above the load
-        "TRUSTDRAFT_RATE_LIMIT": "1000000/minute",
-        "TRUSTDRAFT_MAX_CONCURRENT_DRAFTS": "256",
-        "TRUSTDRAFT_STORE_DRAFTS": str(store).lower(),
-        "TRUSTDRAFT_DATABASE_PATH": str(database),
-    }
-
-
 async def run_view(view: View, delays: list[float], concurrencies: list[int], rounds: int,
                    per_worker: int) -> list[dict[str, Any]]:
     pin_self(view.load)  # children started without taskset inherit this
@@ -170,7 +157,7 @@ async def run_view(view: View, delays: list[float], concurrencies: list[int], ro
     for delay in delays:
         with upstream_process(delay, cores=view.load) as port, tempfile.TemporaryDirectory() as scratch:
             database = Path(scratch) / "bench.sqlite3"
-            on, off = service_env(port, database, True), service_env(port, database, False)
+            on, off = loopback_env(port, database, True), loopback_env(port, database, False)
             with service_process(on, cores=view.measured, workers=view.workers) as (stored, stored_pid), \
                     service_process(off, cores=view.measured, workers=view.workers) as (unstored, unstored_pid):
                 services = {

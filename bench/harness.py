@@ -64,6 +64,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def loopback_env(port: int, database: Path, store: bool = True) -> dict[str, str]:
+    """The service's settings for a benchmark: the loopback upstream's fake model, drafts stored (or not) in
+    `database`, and no guard in the way (no rate limit to speak of, a draft bound above any load)."""
+    return {
+        "TRUSTDRAFT_DEFAULT_MODEL": "openai/fake-model",
+        "TRUSTDRAFT_API_BASE": f"http://127.0.0.1:{port}/v1",
+        "TRUSTDRAFT_MODEL_API_KEY": "sk-bench",
+        "TRUSTDRAFT_LOAD_LOCAL_MODEL": "false",
+        "TRUSTDRAFT_RATE_LIMIT": "1000000/minute",
+        "TRUSTDRAFT_MAX_CONCURRENT_DRAFTS": "256",
+        "TRUSTDRAFT_STORE_DRAFTS": str(store).lower(),
+        "TRUSTDRAFT_DATABASE_PATH": str(database),
+    }
+
+
 @contextlib.contextmanager
 def upstream_process(delay_ms: float, fault_rate: float = 0.0, cores: str | None = None) -> Iterator[int]:
     """The fake OpenAI-compatible upstream in its own process (on `cores` when given); yields its port."""

@@ -43,6 +43,7 @@ from bench.harness import (
     MEASURED_CORE,
     ROOT,
     cpu_seconds,
+    loopback_env,
     percentile,
     pin_self,
     service_process,
@@ -51,17 +52,6 @@ from bench.harness import (
 )
 
 STAGES = ("parse", "plan", "model call", "grading", "injection and response", "storing", "serialisation")
-
-
-def _env(port: int, database: Path) -> dict[str, str]:
-    return {
-        "TRUSTDRAFT_DEFAULT_MODEL": "openai/fake-model",
-        "TRUSTDRAFT_API_BASE": f"http://127.0.0.1:{port}/v1",
-        "TRUSTDRAFT_MODEL_API_KEY": "sk-bench",
-        "TRUSTDRAFT_LOAD_LOCAL_MODEL": "false",
-        "TRUSTDRAFT_RATE_LIMIT": "1000000/minute",
-        "TRUSTDRAFT_DATABASE_PATH": str(database),
-    }
 
 
 class WholeProcess:
@@ -96,7 +86,7 @@ class Stages:
         from service.drafting import build_drafter
         from service.settings import Settings
 
-        os.environ.update(_env(self.port, self.database))  # the settings the service runs with
+        os.environ.update(loopback_env(self.port, self.database))  # the settings the service runs with
         settings = Settings()
         self.drafter = await build_drafter(settings)
         desk = await build_desk(settings)
@@ -158,10 +148,8 @@ async def measure(port: int, rounds: int, per_round: int, profiler: cProfile.Pro
     shared machine falls on all three alike (the web layer is a difference between them)."""
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "bench.sqlite3"
-        stored_env = {**_env(port, database), "TRUSTDRAFT_STORE_DRAFTS": "true"}
-        unstored_env = {**_env(port, database), "TRUSTDRAFT_STORE_DRAFTS": "false"}
-        with service_process(stored_env, cores=MEASURED_CORE) as stored, \
-                service_process(unstored_env, cores=MEASURED_CORE) as unstored:
+        with service_process(loopback_env(port, database, True), cores=MEASURED_CORE) as stored, \
+                service_process(loopback_env(port, database, False), cores=MEASURED_CORE) as unstored:
             services = {"stored": WholeProcess(*stored), "unstored": WholeProcess(*unstored)}
             stages = Stages(port, Path(scratch) / "stages.sqlite3")
             pin_self(MEASURED_CORE)
