@@ -26,6 +26,7 @@ lint: setup-dev
 
 bench: setup-dev  ## the benchmarks (not part of the tests): results in bench/results/, table in docs/BENCHMARKS.md
 	.venv/bin/python -m bench.bench_overhead
+	.venv/bin/python -m bench.profile_request
 	.venv/bin/python -m bench.bench_growth
 	.venv/bin/python -m bench.bench_graders
 	.venv/bin/python -m bench.bench_storage

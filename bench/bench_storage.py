@@ -24,6 +24,7 @@ from bench.harness import (
     ROOT,
     LoadResult,
     drive,
+    loopback_env,
     percentile,
     service_process,
     upstream_process,
@@ -71,17 +72,9 @@ def _summary(name: str, concurrency: int, rounds: list[LoadResult], own: list[fl
 async def run(concurrencies: list[int], per_round: int) -> list[dict[str, Any]]:
     rows = []
     with upstream_process(0.0) as port, tempfile.TemporaryDirectory() as scratch:
-        env = {
-            "TRUSTDRAFT_DEFAULT_MODEL": "openai/fake-model",
-            "TRUSTDRAFT_API_BASE": f"http://127.0.0.1:{port}/v1",
-            "TRUSTDRAFT_MODEL_API_KEY": "sk-bench",
-            "TRUSTDRAFT_LOAD_LOCAL_MODEL": "false",
-            "TRUSTDRAFT_RATE_LIMIT": "1000000/minute",
-            "TRUSTDRAFT_MAX_CONCURRENT_DRAFTS": "256",
-            "TRUSTDRAFT_DATABASE_PATH": str(Path(scratch) / "bench.sqlite3"),
-        }
-        with service_process({**env, "TRUSTDRAFT_STORE_DRAFTS": "true"}) as (on, _), service_process(
-            {**env, "TRUSTDRAFT_STORE_DRAFTS": "false"}
+        database = Path(scratch) / "bench.sqlite3"
+        with service_process(loopback_env(port, database, True)) as (on, _), service_process(
+            loopback_env(port, database, False)
         ) as (off, _):
             for concurrency in concurrencies:
                 results: dict[str, tuple[list[LoadResult], list[float]]] = {"on": ([], []), "off": ([], [])}

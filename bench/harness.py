@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -24,6 +25,37 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
+# Pinned runs: what is measured (the service, or direct litellm in its turn) on one core; the load generator and
+# the loopback upstream on the other, so neither steals the measured process's CPU.
+MEASURED_CORE = "0"
+LOAD_CORE = "1"
+
+
+def pinned(command: list[str], cores: str | None) -> list[str]:
+    """`command` under `taskset -c cores` (util-linux), or as it is when cores is None."""
+    return command if cores is None else [_taskset(), "-c", cores, *command]
+
+
+def pin_self(cores: str) -> None:
+    """Pin this process, every thread it has, to `cores` (the load generator's core)."""
+    subprocess.run([_taskset(), "-a", "-p", "-c", cores, str(os.getpid())], check=True, stdout=subprocess.DEVNULL)
+
+
+def _taskset() -> str:
+    found = shutil.which("taskset")
+    if found is None:
+        raise RuntimeError("pinned benchmarks need taskset (Debian util-linux; scripts/setup.sh dev installs it)")
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far, all its threads, in nanosecond resolution (/proc/PID/task/*/schedstat;
+    /proc/PID/stat counts in 10 ms ticks, too coarse for one request)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(FileNotFoundError):  # a thread that ended since the listing
+            total += int((task / "schedstat").read_text().split()[0])
+    return total / 1e9
 
 
 def free_port() -> int:
@@ -32,13 +64,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def loopback_env(port: int, database: Path, store: bool = True) -> dict[str, str]:
+    """The service's settings for a benchmark: the loopback upstream's fake model, drafts stored (or not) in
+    `database`, and no guard in the way (no rate limit to speak of, a draft bound above any load)."""
+    return {
+        "TRUSTDRAFT_DEFAULT_MODEL": "openai/fake-model",
+        "TRUSTDRAFT_API_BASE": f"http://127.0.0.1:{port}/v1",
+        "TRUSTDRAFT_MODEL_API_KEY": "sk-bench",
+        "TRUSTDRAFT_LOAD_LOCAL_MODEL": "false",
+        "TRUSTDRAFT_RATE_LIMIT": "1000000/minute",
+        "TRUSTDRAFT_MAX_CONCURRENT_DRAFTS": "256",
+        "TRUSTDRAFT_STORE_DRAFTS": str(store).lower(),
+        "TRUSTDRAFT_DATABASE_PATH": str(database),
+    }
+
+
 @contextlib.contextmanager
-def upstream_process(delay_ms: float, fault_rate: float = 0.0) -> Iterator[int]:
-    """The fake OpenAI-compatible upstream in its own process; yields its port."""
+def upstream_process(delay_ms: float, fault_rate: float = 0.0, cores: str | None = None) -> Iterator[int]:
+    """The fake OpenAI-compatible upstream in its own process (on `cores` when given); yields its port."""
     port = free_port()
     command = [PYTHON, "-m", "tests.fake_upstream", "--port", str(port), "--delay-ms", str(delay_ms),
                "--fault-rate", str(fault_rate)]
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(pinned(command, cores), cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -52,9 +99,15 @@ def upstream_process(delay_ms: float, fault_rate: float = 0.0) -> Iterator[int]:
 
 @contextlib.contextmanager
 def service_process(
-    env: dict[str, str], ready_path: str = "/readyz", timeout: float = 120
+    env: dict[str, str],
+    ready_path: str = "/readyz",
+    timeout: float = 120,
+    *,
+    cores: str | None = None,
+    workers: int = 1,
 ) -> Iterator[tuple[str, int]]:
-    """`trustdraft serve` under uvicorn in its own process; yields its base URL and pid."""
+    """`trustdraft serve` under uvicorn in its own process (on `cores` when given, with `workers` worker
+    processes); yields its base URL and pid."""
     port = free_port()
     full_env = {
         **os.environ,
@@ -62,10 +115,11 @@ def service_process(
         "TRUSTDRAFT_LOG_LEVEL": "WARNING",
         **env,
     }
-    command = [PYTHON, "-c", "from service.cli import main; main()", "serve", "--port", str(port)]
+    command = [PYTHON, "-c", "from service.cli import main; main()", "serve", "--port", str(port),
+               "--workers", str(workers)]
     # stderr to a file, not a pipe nobody reads: a full pipe would block the service's event loop on logging
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(pinned(command, cores), cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(base + ready_path, proc, log, timeout)

@@ -2,8 +2,9 @@
 # Create .venv and install trustdraft into it. Idempotent: steps re-run only when their inputs change.
 #   scripts/setup.sh         the service (what `make serve` needs)
 #   scripts/setup.sh dev     plus test, lint and eval tools (what `make test` needs): Python dev extras,
-#                            Node 22 + promptfoo pinned in evals/promptfoo (npm ci), Debian's chromium, redis-server
-#                            and postgresql (the review store's PostgreSQL tests start their own server)
+#                            Node 22 + promptfoo pinned in evals/promptfoo (npm ci), Debian's chromium, redis-server,
+#                            postgresql (the review store's PostgreSQL tests start their own server) and util-linux's
+#                            taskset (the benchmarks pin processes to cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra="${1:-}"
@@ -43,17 +44,19 @@ if [ "$extra" = "dev" ]; then
     touch "$promptfoo_stamp"
   fi
   # Debian packages the tests use: chromium renders the HTML report and drives the review console; redis-server
-  # backs the shared rate limit; postgresql is the review store's second backend (tests run their own server).
+  # backs the shared rate limit; postgresql is the review store's second backend (tests run their own server);
+  # taskset pins the overhead benchmark's processes to cores (bench/harness.py).
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "==> installing Debian's ${missing[*]} (for the browser, rate-limit and PostgreSQL tests)"
+      echo "==> installing Debian's ${missing[*]} (for the browser, rate-limit and PostgreSQL tests, pinned benchmarks)"
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "note: install Debian's ${missing[*]} to run the browser, Redis and PostgreSQL tests" >&2
+      echo "note: install Debian's ${missing[*]} to run the browser, Redis and PostgreSQL tests and pinned benchmarks" >&2
     fi
   fi
 fi

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api.guards import hash_key
+from service.api.guards import MovingWindow, RateLimit, hash_key
 from service.app import create_app
+from service.errors import RateLimited
 from tests.conftest import example_facts, remote_settings
 from tests.fake_upstream import FakeUpstream, Fault
 
@@ -52,6 +54,43 @@ def test_the_rate_limit_answers_429_with_retry_after_per_key(upstream: FakeUpstr
         limited = client.get("/v1/prompts", headers={"X-API-Key": "k1"})
         assert limited.json()["type"].endswith("/rate-limited") and int(limited.headers["retry-after"]) >= 1
         assert client.get("/v1/prompts", headers={"X-API-Key": "k2"}).status_code == 200  # its own budget
+
+
+def test_the_moving_window_frees_a_slot_as_the_oldest_hit_leaves_it() -> None:
+    now = [100.0]
+    window = MovingWindow(2, 60, clock=lambda: now[0])
+    assert window.hit("a") is None
+    now[0] = 130.0
+    assert window.hit("a") is None
+    assert window.hit("a") == pytest.approx(30.0)  # full until the hit at 100 s is a minute old
+    assert window.hit("b") is None  # each identity has its own window
+    now[0] = 160.0
+    assert window.hit("a") is None and window.hit("a") == pytest.approx(30.0)
+
+
+def test_the_moving_window_forgets_idle_identities() -> None:
+    now = [0.0]
+    window = MovingWindow(5, 10, clock=lambda: now[0])
+    for caller in range(100):
+        window.hit(f"ip:{caller}")
+    now[0] = 25.0
+    window.hit("ip:late")
+    assert len(window) == 1
+
+
+def test_an_in_memory_rate_limit_starts_no_thread_per_request() -> None:
+    """limits' memory storage started a timer thread per hit, and the event loop waited for each."""
+    limit = RateLimit("1000/minute", "memory://")
+    before = threading.active_count()
+    for _ in range(50):
+        limit.hit("ip:127.0.0.1")
+        time.sleep(0.011)  # past limits' 10 ms timer, which would start the next thread
+    assert threading.active_count() == before
+    limited = RateLimit("1/minute", "memory://")
+    limited.hit("x")
+    with pytest.raises(RateLimited) as refused:
+        limited.hit("x")
+    assert refused.value.retry_after == 60
 
 
 @pytest.fixture

@@ -197,12 +197,14 @@ def graded(
     *,
     threshold: float,
     earlier: list[Commitment] | None = None,
+    suspicions: list[Suspicion] | None = None,
 ) -> RubricResult:
     """The rubric's checks, with the one verdict the rubric cannot give on its own: a draft that follows
     instruction-like text from the facts never passes, so it never ranks above one that does not. Every way
-    in (API, stream, eval runner, promptfoo, best-of-n and revise) grades through here."""
+    in (API, stream, eval runner, promptfoo, best-of-n and revise) grades through here. `suspicions`: the
+    facts' scan when the caller has it already (a plan does), so it is not repeated for every graded text."""
     checks = grade(text, facts, strategy, channel, threshold=threshold, earlier=earlier)
-    report = check_output(text, scan_facts(facts), checks)
+    report = check_output(text, scan_facts(facts) if suspicions is None else suspicions, checks)
     if report is None or not report.followed or checks.blocked:
         return checks
     evidence = "; ".join(f'"{e}"' for e in report.evidence[:2])

@@ -31,7 +31,7 @@ from service.llm.gateway import Completion, Gateway, GatewayEvents, LLMGateway, 
 from service.llm.local_model import LocalModel, load_local_model
 from service.prompts import PromptRegistry
 from service.rubric import RubricResult
-from service.schemas import DraftOptions, DraftRequest, DraftResponse, PromptRef, Section
+from service.schemas import DraftOptions, DraftRequest, DraftResponse, PromptRef, Section, Suspicion
 from service.settings import Settings
 
 log = logging.getLogger("trustdraft.drafting")
@@ -208,7 +208,7 @@ class Drafter:
             checks = self.check_safely(completion.text, plan)
             if checks is None:
                 warnings.append("grading failed for this draft; it was returned without checks")
-        injection = check_output(completion.text, scan_facts(plan.facts), checks)
+        injection = check_output(completion.text, _suspicions(plan), checks)
         if injection is not None:
             self.events.on_injection(injection.followed)
         latency_ms = (time.perf_counter() - started) * 1000
@@ -223,6 +223,7 @@ class Drafter:
             plan.channel,
             threshold=self.settings.pass_threshold,
             earlier=plan.earlier,
+            suspicions=_suspicions(plan),
         )
 
     def check_safely(self, text: str, plan: DraftPlan) -> RubricResult | None:
@@ -233,6 +234,10 @@ class Drafter:
             log.exception("grading failed")
             self.events.on_grader_failure()
             return None
+
+
+def _suspicions(plan: DraftPlan) -> list[Suspicion]:
+    return scan_facts(plan.facts) if plan.suspicions is None else plan.suspicions
 
 
 def grade_request(request: DraftRequest, text: str, settings: Settings) -> RubricResult:

@@ -17,7 +17,7 @@ from service.facts_block import clean_value, render_facts_block
 from service.llm.gateway import Gateway, Sampling
 from service.prompts import PromptRegistry, PromptVersion
 from service.rubric import Commitment, commitments_in
-from service.schemas import DraftOptions, DraftRequest, Redaction
+from service.schemas import DraftOptions, DraftRequest, Redaction, Suspicion
 from service.settings import Settings
 
 # Words a draft should stay under when the caller does not say; the prompt states the limit.
@@ -46,6 +46,7 @@ class DraftPlan:
     earlier: list[Commitment] | None = None  # a follow-up's earlier commitments, graded as kept or not
     sections: SectionedPlan | None = None  # a sectioned prompt's content plan; `messages` are its first requests
     redaction: Redaction | None = None  # what was masked in the facts before the model call
+    suspicions: list[Suspicion] | None = None  # instruction-like text in the facts; None: not scanned yet
 
 
 def make_plan(
@@ -56,6 +57,7 @@ def make_plan(
     if settings.redact_facts:
         facts, redaction = redact_facts(request.facts)
         request = request.model_copy(update={"facts": facts})
+    suspicions = scan_facts(request.facts)  # once per request: the plan, the grading and the output check read it
     prompt = registry.resolve(request.prompt, default_id=request.strategy.value)
     problem = misfit(prompt, request.strategy, follow_up=bool(request.earlier_messages))
     if problem:
@@ -66,7 +68,7 @@ def make_plan(
     sampling = sampling_for(prompt, request.options, max_words)
     sections = None
     if prompt.sectioned:
-        sections = _sectioned(prompt, request, variables, (model, sampling), gateway, settings)
+        sections = _sectioned(prompt, request, variables, (model, sampling), gateway, settings, suspicions)
         variables = sections.job.variables
     return DraftPlan(
         prompt,
@@ -80,6 +82,7 @@ def make_plan(
         earlier_commitments(request),
         sections,
         redaction,
+        suspicions,
     )
 
 
@@ -90,11 +93,12 @@ def _sectioned(
     call: tuple[str, Sampling],
     gateway: Gateway,
     settings: Settings,
+    suspicions: list[Suspicion],
 ) -> SectionedPlan:
     """The content plan of a sectioned prompt: the facts reach the model section by section, never whole."""
     model, sampling = call
     context = SectionContext(
-        request.facts, request.strategy, request.channel, scan_facts(request.facts), settings.pass_threshold
+        request.facts, request.strategy, request.channel, suspicions, settings.pass_threshold
     )
     shared = {k: v for k, v in variables.items() if k not in ("facts_block", "history_block")}
     rewrites = settings.section_rewrites + request.options.revise

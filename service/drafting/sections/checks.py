@@ -57,7 +57,7 @@ def problems(text: str, spec: SectionSpec, ctx: SectionContext, instruction: str
     if not text.strip():
         return ["the answer was empty"]
     found = _form(text, ctx) + _figures(text, spec) + _drift(text, spec, instruction)
-    checks = graded(text, ctx.facts, ctx.strategy, ctx.channel, threshold=ctx.threshold)
+    checks = graded(text, ctx.facts, ctx.strategy, ctx.channel, threshold=ctx.threshold, suspicions=ctx.suspicions)
     if checks.blocked:
         found.append(f"it {checks.blocked}")
     found += [f'"{c.text}" is not in the facts' for c in checks.unsupported]
