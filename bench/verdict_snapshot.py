@@ -61,7 +61,7 @@ def _followups() -> Iterator[Item]:
 
 def variants(item: Item) -> Iterator[tuple[str, Item]]:
     """The text as written, then under every other strategy and channel (without earlier commitments)."""
-    key, text, facts, strategy, channel, earlier = item
+    key, text, facts, strategy, channel, _earlier = item
     yield key, item
     for other_strategy in Strategy:
         for other_channel in Channel:
