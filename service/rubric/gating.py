@@ -1,13 +1,17 @@
-"""Skip regex scans that cannot match: most drafts contain none of most patterns' opening words.
+"""Skip regex scans that cannot match: most drafts contain none of most patterns' key words.
 
-For a pattern whose every match must begin with one of a set of literal strings (after any `\\b`),
-a substring check for those strings is a safe, much cheaper test than scanning the text. The prefix
-set is read from the pattern's own parse tree; when that is not possible the pattern always runs.
+Python's `re` tries a pattern that opens with `\\b` or an optional group at every position of the text, so a
+scan of a 300-word draft costs as much as a small grader. But every match of a pattern contains the literal
+text of the parts every match goes through: "steps? \\d ... and \\d only" needs "step", " and " and " only". A
+few substring checks for those (read from the pattern's own parse tree) are a safe, much cheaper test than the
+scan: when they fail the pattern certainly does not match. When nothing is certain the pattern always runs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,58 +21,138 @@ except ImportError:  # pragma: no cover
     _sre_parse = None
 
 
+@dataclass(frozen=True)
+class Gate:
+    """What every match contains: `literal`, or all of `every`, or one of `one_of`."""
+
+    literal: str = ""
+    every: tuple[Gate, ...] = ()
+    one_of: tuple[Gate, ...] = ()
+
+    def passes(self, text: str) -> bool:
+        return _test(self)(text)
+
+
+def _test(gate: Gate) -> Callable[[str], bool]:
+    """The gate as one flat function: it runs on every scan, so no recursion through the tree at run time."""
+    if gate.literal:
+        literal = gate.literal
+        return lambda text: literal in text
+    if gate.every:
+        tests = tuple(_test(g) for g in gate.every)
+        return lambda text: all(test(text) for test in tests)
+    if all(g.literal for g in gate.one_of):
+        literals = tuple(g.literal for g in gate.one_of)
+        return lambda text: any(literal in text for literal in literals)
+    tests = tuple(_test(g) for g in gate.one_of)
+    return lambda text: any(test(text) for test in tests)
+
+
 @cache
-def literal_prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Strings every match of `pattern` starts with, or None when there is no such guarantee."""
+def gate_of(pattern: re.Pattern[str]) -> tuple[Gate, bool] | None:
+    """The gate every match of `pattern` passes, and whether it is case-folded (the pattern ignores case);
+    None when there is none."""
     if _sre_parse is None:
         return None
+    folded = bool(pattern.flags & re.IGNORECASE)
     try:
-        items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
-        heads = _heads(items, 0)
+        gate = _sequence(list(_sre_parse.parse(pattern.pattern, pattern.flags)), folded)
     except Exception:
         return None
-    return frozenset(heads) if heads and all(heads) else None
+    return (gate, folded) if gate is not None else None
 
 
 def could_match(pattern: re.Pattern[str], text: str) -> bool:
     """False only when the pattern certainly does not match `text`."""
-    heads = literal_prefixes(pattern)
-    return heads is None or any(head in text for head in heads)
+    found = _tester(pattern)
+    if found is None:
+        return True
+    test, folded = found
+    if folded:
+        # Ignoring case, re also matches a few non-ASCII letters to ASCII ones ("K" Kelvin to "k"): only plain
+        # ASCII text can be tested by lower-casing it.
+        if not text.isascii():
+            return True
+        text = text.lower()
+    return test(text)
 
 
-def _heads(items: list[Any], index: int) -> set[str] | None:
+@cache
+def _tester(pattern: re.Pattern[str]) -> tuple[Callable[[str], bool], bool] | None:
+    found = gate_of(pattern)
+    return None if found is None else (_test(found[0]), found[1])
+
+
+def _sequence(items: list[Any], folded: bool) -> Gate | None:
+    """Each part of a sequence must match, so the sequence needs everything its parts need."""
+    parts: list[Gate] = []
+    index = 0
     while index < len(items):
-        op, arg = items[index]
-        name = str(op)
-        if name == "AT":  # \b, ^, $ consume nothing
-            index += 1
+        spellings, index = _literal_run(items, index, folded)
+        if spellings:
+            parts.append(Gate(literal=spellings[0]) if len(spellings) == 1 else Gate(one_of=_literals(spellings)))
             continue
-        if name == "LITERAL":
-            return {_literal_run(items, index)}
-        if name == "SUBPATTERN":
-            return _heads(list(arg[-1]), 0)
-        if name == "BRANCH":
-            return _union(_heads(list(branch), 0) for branch in arg[1])
-        if name in ("MAX_REPEAT", "MIN_REPEAT"):
-            low, _high, body = arg
-            inner = _heads(list(body), 0)
-            return inner if low > 0 else _union([inner, _heads(items, index + 1)])
-        return None
-    return None  # the pattern can match an empty string here: no guarantee
-
-
-def _literal_run(items: list[Any], index: int) -> str:
-    run = ""
-    while index < len(items) and str(items[index][0]) == "LITERAL":
-        run += chr(items[index][1])
+        part = _item(items[index], folded)
+        if part is not None:
+            parts.append(part)
         index += 1
-    return run
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Gate(every=tuple(parts))
 
 
-def _union(parts: Any) -> set[str] | None:
-    merged: set[str] = set()
-    for part in parts:
-        if part is None:
+def _item(item: tuple[Any, Any], folded: bool) -> Gate | None:
+    op, arg = item
+    name = str(op)
+    if name == "SUBPATTERN":
+        _group, add_flags, del_flags, body = arg
+        if add_flags or del_flags:  # "(?i:...)": its literals may match in other cases
             return None
-        merged |= part
-    return merged
+        return _sequence(list(body), folded)
+    if name == "BRANCH":
+        branches = [_sequence(list(branch), folded) for branch in arg[1]]
+        if any(branch is None for branch in branches):
+            return None
+        return Gate(one_of=tuple(b for b in branches if b is not None))
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        low, _high, body = arg
+        return _sequence(list(body), folded) if low > 0 else None
+    return None  # character classes, anchors, lookarounds: nothing certain
+
+
+_MAX_SPELLINGS = 16
+
+
+def _literal_run(items: list[Any], index: int, folded: bool) -> tuple[list[str], int]:
+    """The spellings of a run of literals and small sets of them ("don['’]t": "don't", "don’t"), from `index`."""
+    spellings = [""]
+    while index < len(items):
+        chars = _chars(items[index], folded)
+        if chars is None or len(spellings) * len(chars) > _MAX_SPELLINGS:
+            break
+        spellings = [s + c for s in spellings for c in chars]
+        index += 1
+    return ([] if spellings == [""] else spellings), index
+
+
+def _chars(item: tuple[Any, Any], folded: bool) -> list[str] | None:
+    """The characters a literal or a set of literals matches; None when it is anything else."""
+    op, arg = item
+    if str(op) == "LITERAL":
+        codes = [arg]
+    elif str(op) == "IN" and all(str(o) == "LITERAL" for o, _ in arg):
+        codes = [a for _, a in arg]
+    else:
+        return None
+    chars = [chr(c) for c in codes]
+    if not folded:
+        return chars
+    # Ignoring case, a few non-ASCII letters match ASCII ones ("K" Kelvin and "k"): only caseless characters
+    # and ASCII (compared lower-cased) are certain.
+    if any(not c.isascii() and (c.lower() != c or c.upper() != c) for c in chars):
+        return None
+    return [c.lower() for c in chars]
+
+
+def _literals(spellings: list[str]) -> tuple[Gate, ...]:
+    return tuple(Gate(literal=s) for s in dict.fromkeys(spellings))
