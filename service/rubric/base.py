@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar, cast
 
 from service.facts import Channel, Strategy
 from service.rubric.commitments import Commitment
 from service.rubric.facts_view import FactsView
 from service.rubric.text import Draft, Sentence
 from service.rubric.types import Criterion, CriterionResult
+
+T = TypeVar("T")
 
 
 class Score:
@@ -64,6 +68,13 @@ class Context:
     @property
     def incident(self) -> bool:
         return self.strategy in (Strategy.reactive, Strategy.preemptive)
+
+    def once(self, compute: Callable[[Context], T]) -> T:
+        """`compute(self)`, worked out the first time any grader asks (the ledger, the remedies found)."""
+        found: dict[Callable[[Context], object], object] = self.__dict__.setdefault("_once", {})
+        if compute not in found:
+            found[compute] = compute(self)
+        return cast(T, found[compute])
 
     def hedged_phrase(self, sentence: Sentence) -> str | None:
         """A hedge ("some", "a number of", "may have been") the facts do not use about the same thing; found

@@ -163,6 +163,16 @@ class FactsView:
     def has_plan(self) -> bool:
         return bool(self.actions or self.prevention)
 
+    def contains_figure(self, written: str) -> bool:
+        """The facts contain this figure as written, as a whole figure ("$2" is not in "$24.00")."""
+        return _contains_figure(self.lower, written)
+
+
+@lru_cache(maxsize=4096)
+def _contains_figure(facts_lower: str, written: str) -> bool:
+    # Cached: every figure of every draft graded against these facts asks, and drafts repeat their figures.
+    return bool(re.search(rf"(?<![\w.]){re.escape(written)}(?![\w]|[.,]\d)", facts_lower))
+
 
 
 def all_text(facts: Facts) -> str:
