@@ -83,12 +83,11 @@ def fit(rows: list[dict[str, Any]]) -> dict[str, float]:
     """Least-squares line of CPU ms against words: slope per 1,000 words, intercept, and linearity."""
     xs = [r["words"] / 1000 for r in rows]
     ys = [r["grade_cpu_ms"] for r in rows]
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
+    slope, intercept = statistics.linear_regression(xs, ys)
     per_word = {r["words"]: r["grade_cpu_ms"] / r["words"] for r in rows}
     return {
         "slope_ms_per_1000_words": round(slope, 3),
-        "intercept_ms": round(mean_y - slope * mean_x, 3),
+        "intercept_ms": round(intercept, 3),
         "linearity_3000_vs_1000": round(per_word[3000] / per_word[1000], 3),
     }
 
