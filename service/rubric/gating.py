@@ -3,8 +3,8 @@
 Python's `re` tries a pattern that opens with `\\b` or an optional group at every position of the text, so a
 scan of a 300-word draft costs as much as a small grader. But every match of a pattern contains the literal
 text of the parts every match goes through: "steps? \\d ... and \\d only" needs "step", " and " and " only". A
-few substring checks for those (read from the pattern's own parse tree) are a safe, much cheaper test than the
-scan: when they fail the pattern certainly does not match. When nothing is certain the pattern always runs.
+few set tests for those (read from the pattern's own parse tree; see `_Text`) are a safe, much cheaper test than
+the scan: when they fail the pattern certainly does not match. When nothing is certain the pattern always runs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 try:  # the parser behind `re`; private, so any failure just disables gating
@@ -30,22 +30,49 @@ class Gate:
     one_of: tuple[Gate, ...] = ()
 
     def passes(self, text: str) -> bool:
-        return _test(self)(text)
+        return _test(self)(_pieces(text))
 
 
-def _test(gate: Gate) -> Callable[[str], bool]:
-    """The gate as one flat function: it runs on every scan, so no recursion through the tree at run time."""
+class _Text:
+    """A text and its three-character pieces, built once per text: a literal of three or more characters is in
+    the text only if all of its pieces are, a set test each, where `literal in text` searches the whole text for
+    each of a gate's dozens of literals."""
+
+    __slots__ = ("text", "trigrams")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.trigrams = frozenset(map("".join, zip(text, text[1:], text[2:], strict=False)))
+
+
+@lru_cache(maxsize=8)
+def _pieces(text: str) -> _Text:
+    return _Text(text)
+
+
+Test = Callable[[_Text], bool]
+
+
+def _test(gate: Gate) -> Test:
+    """The gate as one flat function (it runs before every scan): literals tested through `map`, with no Python
+    frame per literal, and sub-gates only when the literals allow."""
     if gate.literal:
-        literal = gate.literal
-        return lambda text: literal in text
+        return _any_of([gate.literal])
+    parts = gate.every or gate.one_of
+    literals = [g.literal for g in parts if g.literal]
+    tests = [_test(g) for g in parts if not g.literal]
     if gate.every:
-        tests = tuple(_test(g) for g in gate.every)
+        tests = [_any_of([literal]) for literal in literals] + tests
         return lambda text: all(test(text) for test in tests)
-    if all(g.literal for g in gate.one_of):
-        literals = tuple(g.literal for g in gate.one_of)
-        return lambda text: any(literal in text for literal in literals)
-    tests = tuple(_test(g) for g in gate.one_of)
+    if literals:
+        tests.insert(0, _any_of(literals))
     return lambda text: any(test(text) for test in tests)
+
+
+def _any_of(literals: list[str]) -> Test:
+    short = tuple(literal for literal in literals if len(literal) < 3)
+    long = tuple(frozenset(s[i : i + 3] for i in range(len(s) - 2)) for s in literals if len(s) >= 3)
+    return lambda text: any(map(text.text.__contains__, short)) or any(map(text.trigrams.issuperset, long))
 
 
 @cache
@@ -67,20 +94,33 @@ def could_match(pattern: re.Pattern[str], text: str) -> bool:
     found = _tester(pattern)
     if found is None:
         return True
-    test, folded = found
-    if folded:
-        # Ignoring case, re also matches a few non-ASCII letters to ASCII ones ("K" Kelvin to "k"): only plain
-        # ASCII text can be tested by lower-casing it.
-        if not text.isascii():
-            return True
-        text = text.lower()
-    return test(text)
+    test, folded, lower_case = found
+    if folded and not text.isascii():
+        # Ignoring case, re also matches a few non-ASCII letters to ASCII ones ("ſ" to "s"): only plain ASCII
+        # text can be tested by lower-casing it.
+        return True
+    # Literals that lower-casing leaves alone are still in the lower-cased text: every gate of a draft, whether
+    # it is scanned as written or lower-cased, then reads the one set of pieces.
+    return test(_lowered_pieces(text) if folded or lower_case else _pieces(text))
+
+
+@lru_cache(maxsize=8)
+def _lowered_pieces(text: str) -> _Text:
+    return _pieces(text.lower())
 
 
 @cache
-def _tester(pattern: re.Pattern[str]) -> tuple[Callable[[str], bool], bool] | None:
+def _tester(pattern: re.Pattern[str]) -> tuple[Test, bool, bool] | None:
+    """The gate's test, whether it ignores case, and whether its literals are all lower-case."""
     found = gate_of(pattern)
-    return None if found is None else (_test(found[0]), found[1])
+    if found is None:
+        return None
+    gate, folded = found
+    return _test(gate), folded, all(literal == literal.lower() for literal in _literals_of(gate))
+
+
+def _literals_of(gate: Gate) -> list[str]:
+    return [gate.literal] if gate.literal else [s for g in (*gate.every, *gate.one_of) for s in _literals_of(g)]
 
 
 def _sequence(items: list[Any], folded: bool) -> Gate | None:
