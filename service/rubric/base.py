@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar, cast
 
 from service.facts import Channel, Strategy
-from service.rubric import lexicon
 from service.rubric.commitments import Commitment
 from service.rubric.facts_view import FactsView
-from service.rubric.text import Draft, Sentence, content_stems
+from service.rubric.text import Draft, Sentence
 from service.rubric.types import Criterion, CriterionResult
+
+T = TypeVar("T")
 
 
 class Score:
@@ -66,20 +69,31 @@ class Context:
     def incident(self) -> bool:
         return self.strategy in (Strategy.reactive, Strategy.preemptive)
 
+    def once(self, compute: Callable[[Context], T]) -> T:
+        """`compute(self)`, worked out the first time any grader asks (the ledger, the remedies found)."""
+        found: dict[Callable[[Context], object], object] = self.__dict__.setdefault("_once", {})
+        if compute not in found:
+            found[compute] = compute(self)
+        return cast(T, found[compute])
+
+    def hedged_phrase(self, sentence: Sentence) -> str | None:
+        """A hedge ("some", "a number of", "may have been") the facts do not use about the same thing; found
+        once per sentence (acknowledgment and impact_empathy ask of the same sentences)."""
+        found: dict[int, str | None] = self.__dict__.setdefault("_hedged", {})
+        if sentence.index not in found:
+            found[sentence.index] = next((h for h in sentence.hedges if not _echoes_facts(h, sentence, self)), None)
+        return found[sentence.index]
+
 
 def hedged_phrase(sentence: Sentence, ctx: Context) -> str | None:
-    """A hedge ("some", "a number of", "may have been") the facts do not use about the same thing."""
-    for match in lexicon.HEDGE.finditer(sentence.lower):
-        if not _echoes_facts(match.group(0), sentence, ctx):
-            return match.group(0)
-    return None
+    return ctx.hedged_phrase(sentence)
 
 
 def _echoes_facts(word: str, sentence: Sentence, ctx: Context) -> bool:
     """The facts hedge the same way about the same thing ("some could not reach emergency services")."""
-    for clause in re.split(r"[;.\n]", ctx.facts.lower):
+    for clause, stems in ctx.facts.clauses:
         if re.search(rf"\b{re.escape(word)}\b", clause):
-            shared = sentence.stems & content_stems(clause) - ctx.facts.people_stems
+            shared = sentence.stems & stems - ctx.facts.people_stems
             if len(shared) >= 1:
                 return True
     return False

@@ -124,7 +124,12 @@ def invented(
 
 
 def _remedies(ctx: Context) -> list[UnsupportedClaim]:
-    """A refund, credit, discount or other compensation the facts do not approve."""
+    """A refund, credit, discount or other compensation the facts do not approve (found once: the commitments
+    check skips the sentences it claims)."""
+    return ctx.once(_find_remedies)
+
+
+def _find_remedies(ctx: Context) -> list[UnsupportedClaim]:
     found = []
     for sentence in ctx.draft.matching(lexicon.REMEDY_WORDS):
         if restates_remedy(sentence, ctx):
@@ -192,7 +197,7 @@ def _causes(ctx: Context) -> list[UnsupportedClaim]:
             ),
             None,
         )
-        named = _unknown_causes(sentence.text, ctx) if sentence in ctx.draft.matching(lexicon.CAUSAL) else []
+        named = _unknown_causes(sentence.text, ctx) if ctx.draft.matches(lexicon.CAUSAL, sentence) else []
         if clause is not None:
             start, text = clause
             named = _unknown_causes(text, ctx)

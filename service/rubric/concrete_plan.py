@@ -77,4 +77,4 @@ def _match(item: frozenset[str], ctx: Context) -> Sentence | None:
 
 def _has_when(sentence: Sentence, ctx: Context) -> bool:
     timed = any(q.kind in WHEN_KINDS for q in ctx.draft.quantities_in(sentence))
-    return timed or sentence in ctx.draft.matching(lexicon.FUTURE_ACTION)
+    return timed or ctx.draft.matches(lexicon.FUTURE_ACTION, sentence)

@@ -4,6 +4,7 @@ best-of-n grade many drafts against the same facts."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,6 +148,12 @@ class FactsView:
     wrong_terms: frozenset[str]  # what went wrong, when the summary says (a wrong found, not just a change)
     plan_has_timing: bool
     people_stems: frozenset[str]
+    # Each clause of the facts (split at ; . and line breaks) with its content stems: a hedge the facts use
+    # about the same thing is not one (base.Context.hedged_phrase).
+    clauses: tuple[tuple[str, frozenset[str]], ...]
+    # Stems of the words that name people anywhere in the facts ("customers", "staff"), so a harm is not the
+    # people themselves (impact_empathy).
+    people_words: frozenset[str]
 
     def key_terms(self, *fields: frozenset[str]) -> frozenset[str]:
         """Content stems of the given fields, without the organisation's own name."""
@@ -155,6 +162,16 @@ class FactsView:
     @property
     def has_plan(self) -> bool:
         return bool(self.actions or self.prevention)
+
+    def contains_figure(self, written: str) -> bool:
+        """The facts contain this figure as written, as a whole figure ("$2" is not in "$24.00")."""
+        return _contains_figure(self.lower, written)
+
+
+@lru_cache(maxsize=4096)
+def _contains_figure(facts_lower: str, written: str) -> bool:
+    # Cached: every figure of every draft graded against these facts asks, and drafts repeat their figures.
+    return bool(re.search(rf"(?<![\w.]){re.escape(written)}(?![\w]|[.,]\d)", facts_lower))
 
 
 
@@ -214,6 +231,8 @@ def _view(key: str) -> FactsView:
             q.kind in WHEN_KINDS for q in extract(" ".join([*facts.actions_taken, *facts.prevention]))
         ),
         people_stems=people - {stem("you"), stem("everyone")},
+        clauses=tuple((clause, content_stems(clause)) for clause in re.split(r"[;.\n]", text.lower())),
+        people_words=content_stems(" ".join({m.group(0) for m in lexicon.PEOPLE.finditer(text.lower())})),
     )
 
 

@@ -31,12 +31,12 @@ _ADMISSION = re.compile(
 
 def ledger(ctx: Context) -> list[UnsupportedClaim]:
     """Every claim in the draft that the facts do not support, in order of appearance."""
-    cached = ctx.__dict__.get("_ledger")
-    if cached is None:
-        found = [*unsupported_figures(ctx), *_people(ctx), *_legal(ctx), *claims(ctx)]
-        cached = sorted(_dedupe(found), key=lambda c: c.start)
-        ctx.__dict__["_ledger"] = cached
-    return list(cached)
+    return list(ctx.once(_find))  # explanation and amends read it too
+
+
+def _find(ctx: Context) -> list[UnsupportedClaim]:
+    found = [*unsupported_figures(ctx), *_people(ctx), *_legal(ctx), *claims(ctx)]
+    return sorted(_dedupe(found), key=lambda c: c.start)
 
 
 def check(ctx: Context) -> CriterionResult:

@@ -63,7 +63,7 @@ def supported(claim: Quantity, ctx: Context, text: str, known: list[Quantity]) -
 
 def _written_in_facts(written: str, ctx: Context) -> bool:
     """The facts contain this figure as written, as a whole figure ("$2" is not in "$24.00")."""
-    return bool(re.search(rf"(?<![\w.]){re.escape(written)}(?![\w]|[.,]\d)", ctx.facts.lower))
+    return ctx.facts.contains_figure(written)
 
 
 def _weekday_known(claim: Quantity, ctx: Context) -> bool:
@@ -140,7 +140,7 @@ def _incidental(claim: Quantity, ctx: Context) -> bool:
     a weekday naming a date the facts give ("Wednesday 12 March")."""
     lower = ctx.draft.lower
     sentence = ctx.draft.sentence_at(claim.start)
-    if sentence is not None and sentence in ctx.draft.matching(_RHETORICAL):
+    if sentence is not None and ctx.draft.matches(_RHETORICAL, sentence):
         return True
     if _LABEL_NUMBER.search(lower[max(0, claim.start - 10) : claim.start]) or _LIST_LABEL.match(lower, claim.start):
         return True

@@ -12,7 +12,7 @@ import re
 
 from service.facts import Channel, Strategy
 from service.rubric import lexicon
-from service.rubric.base import GREETING, Context, Score, hedged_phrase, verdict
+from service.rubric.base import GREETING, Context, Score, verdict
 from service.rubric.quantities import QuantityKind, extract_cached
 from service.rubric.text import Sentence, content_stems, quote
 from service.rubric.types import Criterion, CriterionResult
@@ -43,10 +43,13 @@ def check(ctx: Context) -> CriterionResult:
     """Passes when the draft names the people affected and states what happened to them specifically, without
     hedging it (and, proactive, says why it matters to them)."""
     said = [s for s in ctx.draft.sentences if not GREETING.match(s.lower.strip())]
+    # What the facts say of the affected, worked out once for all the sentences read against it.
+    counted_in = _sentences_giving_count(ctx)
+    harm = _harm_terms(ctx)
     people = [s for s in said if _names_people(s, ctx)]
-    harm = [s for s in said if _harm_stated(s, ctx)]
-    counted = any(_gives_count(s, ctx) for s in said)
-    hedged = next((s for s in people if _hedged(s, ctx)), None)
+    harm_stated = [s for s in said if _harm_stated(s, ctx, harm, counted_in)]
+    counted = any(s.index in counted_in for s in said)
+    hedged = next((s for s in people if _hedged(s, ctx, counted_in)), None)
     if hedged is not None and not counted:
         return verdict(
             Criterion.impact_empathy,
@@ -59,7 +62,7 @@ def check(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.impact_empathy, False, Score.NONE, ["missing: who is affected"], "never mentions the people affected"
         )
-    if not harm:
+    if not harm_stated:
         return verdict(
             Criterion.impact_empathy,
             False,
@@ -72,14 +75,14 @@ def check(ctx: Context) -> CriterionResult:
             Criterion.impact_empathy,
             False,
             Score.HALF,
-            [quote(harm[0])],
+            [quote(harm_stated[0])],
             "gives the figures but never says why they matter to the people they are about",
         )
     return verdict(
         Criterion.impact_empathy,
         True,
         Score.FULL if counted else Score.QUALIFIED,
-        [quote(harm[0])],
+        [quote(harm_stated[0])],
         "says who is affected and how, specifically",
     )
 
@@ -95,14 +98,13 @@ def _names_people(sentence: Sentence, ctx: Context) -> bool:
     return bool(named or sentence.stems & ctx.facts.people_stems or _INSTRUCTION.search(sentence.lower))
 
 
-def _harm_stated(sentence: Sentence, ctx: Context) -> bool:
+def _harm_stated(sentence: Sentence, ctx: Context, harm: frozenset[str], counted_in: frozenset[int]) -> bool:
     """States what happened to people in the facts' own terms (or their number); an offer, a contact or a
     next step does not, nor does a hedged or conditional line."""
-    if _hedged(sentence, ctx) or lexicon.CONDITIONAL_HARM.search(sentence.lower):
+    if _hedged(sentence, ctx, counted_in) or lexicon.CONDITIONAL_HARM.search(sentence.lower):
         return False
-    if _gives_count(sentence, ctx):
+    if sentence.index in counted_in:
         return True
-    harm = _harm_terms(ctx)
     if _INSTRUCTION.search(sentence.lower):  # "Do not eat it" about the named product tells buyers what to do
         window = [s for s in ctx.draft.sentences if abs(s.index - sentence.index) <= 1]
         return bool(frozenset().union(*(s.stems for s in window)) & harm)
@@ -120,15 +122,17 @@ def _says_why_it_matters(ctx: Context) -> bool:
     )
 
 
-def _hedged(sentence: Sentence, ctx: Context) -> bool:
-    return hedged_phrase(sentence, ctx) is not None and not _gives_count(sentence, ctx)
+def _hedged(sentence: Sentence, ctx: Context, counted_in: frozenset[int]) -> bool:
+    return ctx.hedged_phrase(sentence) is not None and sentence.index not in counted_in
 
 
-def _gives_count(sentence: Sentence, ctx: Context) -> bool:
-    """Gives the facts' number of people (or accounts, households, passengers...) affected."""
+def _sentences_giving_count(ctx: Context) -> frozenset[int]:
+    """The sentences that give the facts' number of people (or accounts, households, passengers...) affected."""
     counts = _affected_counts(ctx)
-    return any(
-        q.kind == QuantityKind.number and _near(float(q.value[0]), counts) for q in ctx.draft.quantities_in(sentence)
+    return frozenset(
+        sentence.index
+        for sentence in ctx.draft.sentences
+        if any(q.kind == QuantityKind.number and _near(float(q.value[0]), counts) for q in ctx.draft.quantities_in(sentence))
     )
 
 
@@ -163,6 +167,5 @@ def _harm_terms(ctx: Context) -> frozenset[str]:
     terms = facts.key_terms(facts.affected, facts.summary)
     if ctx.strategy is Strategy.proactive:
         terms |= facts.key_terms(facts.reasoning)
-    people = {m.group(0) for m in lexicon.PEOPLE.finditer(facts.lower)}
-    terms = terms - _CALENDAR - content_stems(" ".join(people)) - (facts.cause - facts.affected)
+    terms = terms - _CALENDAR - facts.people_words - (facts.cause - facts.affected)
     return terms | _AFFECTED  # "affected customers", "everyone affected": the harm named as such

@@ -163,4 +163,4 @@ def _cheer_first(ctx: Context) -> Sentence | None:
 def _spin_first(ctx: Context) -> Sentence | None:
     """The opening sells something ("Good news:", "thrilled to announce") before saying what changed."""
     opening = ctx.draft.opening(share=0.2, minimum=2)
-    return next((s for s in opening if s in ctx.draft.matching(lexicon.CELEBRATORY)), None)
+    return next((s for s in opening if ctx.draft.matches(lexicon.CELEBRATORY, s)), None)

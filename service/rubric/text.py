@@ -1,7 +1,9 @@
-"""Text analysis shared by every grader: sentences with offsets, content-word stems, overlap with facts.
+"""The one analysis of a draft every grader reads: sentences with offsets, words, content-word stems, figures,
+dates and times (each sentence's own, by index), people, hedges, and which sentences each phrase pattern
+matches. Each part is computed the first time a grader asks for it and kept on the `Draft`, so twelve graders
+cost one extraction each, not twelve; nothing here depends on the facts (base.Context joins the two).
 
-Everything here is regex and a Snowball stemmer (PyStemmer, C): fast enough to grade hundreds of
-drafts a second, and deterministic.
+Everything here is regex and a Snowball stemmer (PyStemmer, C): deterministic.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import cache, cached_property
 import Stemmer
 
 from service.facts import Channel
+from service.rubric import lexicon
 from service.rubric.gating import could_match
 from service.rubric.heading import split_heading
 from service.rubric.people import Person, people_in
@@ -206,6 +209,11 @@ class Sentence:
     def stems(self) -> frozenset[str]:
         return content_stems(self.text)
 
+    @cached_property
+    def hedges(self) -> tuple[str, ...]:
+        """The hedging phrases in it ("some", "may have been"); whether the facts hedge alike is base.Context's."""
+        return tuple(m.group(0) for m in lexicon.HEDGE.finditer(self.lower))
+
 
 @dataclass
 class Draft:
@@ -231,8 +239,13 @@ class Draft:
         return content_stems(self.text)
 
     @cached_property
+    def words(self) -> list[str]:
+        """The body's words (the heading is not counted against a channel's length)."""
+        return WORD.findall(self.body)
+
+    @cached_property
     def word_count(self) -> int:
-        return len(WORD.findall(self.body))
+        return len(self.words)
 
     def opening(self, share: float = 0.4, minimum: int = 3) -> list[Sentence]:
         """The first sentences of the body: the larger of `minimum` and `share` of them."""
@@ -254,12 +267,21 @@ class Draft:
         return extract(self.text, self.lower)
 
     def quantities_in(self, sentence: Sentence) -> list[Quantity]:
-        return self.quantities_between(sentence.start, sentence.start + len(sentence.text))
+        """The sentence's own figures, dates and times: graders ask this of every sentence, several times."""
+        return self._quantities_by_sentence[sentence.index]
+
+    @cached_property
+    def _quantities_by_sentence(self) -> list[list[Quantity]]:
+        return [self.quantities_between(s.start, s.start + len(s.text)) for s in self.sentences]
 
     def quantities_between(self, start: int, end: int) -> list[Quantity]:
         """Quantities starting in [start, end), found by bisection (quantities are in text order)."""
-        starts = self.__dict__.setdefault("_quantity_starts", [q.start for q in self.quantities])
+        starts = self._quantity_starts
         return self.quantities[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    @cached_property
+    def _quantity_starts(self) -> list[int]:
+        return [q.start for q in self.quantities]
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence holding this character offset, if any."""
@@ -272,6 +294,13 @@ class Draft:
         if pattern not in cache:
             cache[pattern] = self._sentences_at(m.start() for m in scan(pattern, self.lower))
         return cache[pattern]
+
+    def matches(self, pattern: re.Pattern[str], sentence: Sentence) -> bool:
+        """`sentence in self.matching(pattern)` in constant time (graders ask it of every sentence)."""
+        indices: dict[re.Pattern[str], frozenset[int]] = self.__dict__.setdefault("_matching_indices", {})
+        if pattern not in indices:
+            indices[pattern] = frozenset(s.index for s in self.matching(pattern))
+        return sentence.index in indices[pattern]
 
     @cached_property
     def _starts(self) -> list[int]:
