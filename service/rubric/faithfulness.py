@@ -95,8 +95,15 @@ _WHOLE = (ClaimKind.endorsement, ClaimKind.comparison, ClaimKind.assurance, Clai
 def _dedupe(found: list[UnsupportedClaim]) -> list[UnsupportedClaim]:
     """Drop repeats: a claim inside a longer one of the same kind, or inside a phrase-level claim."""
     kept: list[UnsupportedClaim] = []
+    # Taken in order of start (longest first), every kept claim starts at or before this one, so it lies
+    # inside one exactly when that one ends at or after it: the furthest end per kind answers in O(1).
+    furthest: dict[object, int] = {}
+    whole = -1
     for claim in sorted(found, key=lambda c: (c.start, -(c.end - c.start))):
-        inside = [k for k in kept if k.start <= claim.start and claim.end <= k.end]
-        if not any(k.kind == claim.kind or k.kind in _WHOLE for k in inside):
-            kept.append(claim)
+        if furthest.get(claim.kind, -1) >= claim.end or whole >= claim.end:
+            continue
+        kept.append(claim)
+        furthest[claim.kind] = max(furthest.get(claim.kind, -1), claim.end)
+        if claim.kind in _WHOLE:
+            whole = max(whole, claim.end)
     return kept
