@@ -64,7 +64,7 @@ class CaseError(ValueError):
     """A case file is missing, malformed or does not validate."""
 
 
-CaseT = TypeVar("CaseT", bound=Incident)
+CaseT = TypeVar("CaseT", bound=BaseModel)
 
 
 def load_all(root: Path, model: type[CaseT]) -> list[CaseT]:

@@ -468,19 +468,19 @@ def promptfoo(
 def _calibrate_judge(split: str, out: Path, model: str) -> None:
     import asyncio
 
-    from evals.calibrate import judge_agreement, render_markdown, write_report
+    from evals.calibrate import CalibrationReport, judge_agreement, render_markdown, write_report
     from evals.calibration_set import load_calibration
     from evals.judge import Judge
     from evals.runner import eval_drafter
     from service.settings import Settings
 
-    async def measure() -> object:
+    async def measure() -> CalibrationReport:
         drafter = await eval_drafter(Settings().with_model(model))
         judge = Judge(drafter, model)
         return await judge_agreement(load_calibration(split), split, judge)
 
     report = asyncio.run(measure())
-    write_report(report, out)  # type: ignore[arg-type]
+    write_report(report, out)
     typer.echo(render_markdown(report))
 
 

@@ -18,7 +18,7 @@ def mcnemar_exact(base_only: int, candidate_only: int) -> float:
         return 1.0
     k = min(base_only, candidate_only)
     tail = sum(comb(n, i) for i in range(k + 1)) / 2**n
-    return min(1.0, 2 * tail)
+    return float(min(1.0, 2 * tail))
 
 
 def bootstrap_mean_ci(

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from service import errors
 from service.drafting.injection import check_output, graded, scan_facts
@@ -268,7 +269,10 @@ async def build_drafter(
     return Drafter(registry, gateway or LLMGateway(settings, gateway_events), settings, events, local_model)
 
 
-async def _until(deadline: float, pieces: AsyncIterator[str | Completion]) -> AsyncIterator[str | Completion]:
+Piece = TypeVar("Piece")
+
+
+async def _until(deadline: float, pieces: AsyncIterator[Piece]) -> AsyncIterator[Piece]:
     """The pieces as they come, until the deadline; then an UpstreamTimeout."""
     iterator = aiter(pieces)
     while True:

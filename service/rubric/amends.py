@@ -66,9 +66,9 @@ def _stated(item: str, ctx: Context) -> Sentence | None:
             return sentence
     distinctive = remedy - _COMMON - ctx.facts.summary
     terms = distinctive if len(distinctive) >= 2 else remedy
-    sentence, share = best_sentence(ctx.draft.sentences, terms)
-    if sentence is not None and (share >= REMEDY_SHARE or len(sentence.stems & terms) >= REMEDY_TERMS):
-        return sentence
+    best, share = best_sentence(ctx.draft.sentences, terms)
+    if best is not None and (share >= REMEDY_SHARE or len(best.stems & terms) >= REMEDY_TERMS):
+        return best
     return None
 
 
