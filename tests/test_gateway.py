@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,21 @@ async def test_unusable_output_is_a_clear_error(
 def test_models_litellm_cannot_route_are_rejected_up_front(upstream: FakeUpstream, model: str) -> None:
     with pytest.raises(errors.UnknownModel):
         LLMGateway(remote_settings(upstream)).validate_model(model)
+
+
+def test_the_eval_cache_makes_one_call_for_two_drafts_asking_the_same_at_once(upstream: FakeUpstream, tmp_path: Path) -> None:
+    """Two labels that resolve to one prompt ask for the same output at the same moment: one model call, and
+    the second answer comes from the cache the first filled."""
+    import asyncio
+
+    from service.llm.cache import CachingGateway
+
+    upstream.delay_s = 0.3
+    gateway = CachingGateway(LLMGateway(remote_settings(upstream)), tmp_path / "cache")
+    messages = [{"role": "user", "content": "Write one sentence."}]
+
+    async def twice() -> list[bool]:
+        both = await asyncio.gather(*(gateway.complete(messages, model=REMOTE_MODEL) for _ in range(2)))
+        return [c.cached for c in both]
+
+    assert sorted(asyncio.run(twice())) == [False, True] and upstream.calls == 1

@@ -9,8 +9,10 @@ cached: they are recomputed, so a grader change needs no model calls. The eval s
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from pathlib import Path
@@ -62,6 +64,9 @@ class CachingGateway:
     def __init__(self, inner: Gateway, root: Path) -> None:
         self.inner = inner
         self.cache = CompletionCache(root)
+        # One lock per key in flight: two drafts asking for the same output at once (two labels that resolve
+        # to one prompt) make one model call, the second reading the cache the first filled.
+        self._in_flight: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def validate_model(self, model: str) -> str:
         return self.inner.validate_model(model)
@@ -82,11 +87,16 @@ class CachingGateway:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        completion = await self.inner.complete(
-            messages, model=model, sampling=sampling, deadline=deadline, json_schema=json_schema
-        )
-        self.cache.put(key, completion)
-        return completion
+        lock = self._in_flight.setdefault(key, asyncio.Lock())
+        async with lock:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit
+            completion = await self.inner.complete(
+                messages, model=model, sampling=sampling, deadline=deadline, json_schema=json_schema
+            )
+            self.cache.put(key, completion)
+            return completion
 
     def stream(
         self, messages: list[dict[str, str]], *, model: str | None = None, sampling: Sampling = Sampling()
