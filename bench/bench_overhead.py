@@ -44,6 +44,7 @@ from bench.harness import (
     ROOT,
     LoadResult,
     cpu_seconds,
+    draft_call,
     drive,
     loopback_env,
     percentile,
@@ -54,7 +55,6 @@ from bench.harness import (
     write_results,
 )
 
-OVERHEAD_HEADER = "x-trustdraft-overhead-ms"
 WARMUP = 5
 
 
@@ -100,15 +100,7 @@ async def service_round(name: str, service: Service, concurrency: int, total: in
     own: list[float] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=service.base, timeout=60, limits=limits) as client:
-
-        async def call() -> float | None:
-            started = asyncio.get_running_loop().time()
-            response = await client.post("/v1/drafts", json=body)
-            if response.status_code != 200:
-                return None
-            own.append(float(response.headers[OVERHEAD_HEADER]))
-            return (asyncio.get_running_loop().time() - started) * 1000
-
+        call = draft_call(client, body, own)
         for _ in range(WARMUP):
             await call()
         own.clear()

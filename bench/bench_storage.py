@@ -23,6 +23,7 @@ import httpx
 from bench.harness import (
     ROOT,
     LoadResult,
+    draft_call,
     drive,
     loopback_env,
     percentile,
@@ -31,7 +32,6 @@ from bench.harness import (
     write_results,
 )
 
-OVERHEAD_HEADER = "x-trustdraft-overhead-ms"
 ROUNDS = 8
 
 
@@ -44,16 +44,7 @@ async def _round(base: str, name: str, concurrency: int, total: int, own: list[f
     body = _body()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-
-        async def call() -> float | None:
-            started = asyncio.get_running_loop().time()
-            response = await client.post("/v1/drafts", json=body)
-            if response.status_code != 200:
-                return None
-            own.append(float(response.headers[OVERHEAD_HEADER]))
-            return (asyncio.get_running_loop().time() - started) * 1000
-
-        return await drive(name, call, concurrency, total)
+        return await drive(name, draft_call(client, body, own), concurrency, total)
 
 
 def _summary(name: str, concurrency: int, rounds: list[LoadResult], own: list[float]) -> dict[str, Any]:

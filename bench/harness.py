@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -171,6 +171,25 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+OVERHEAD_HEADER = "x-trustdraft-overhead-ms"  # the service's own time per request
+
+
+def draft_call(
+    client: httpx.AsyncClient, body: dict[str, Any], own: list[float]
+) -> Callable[[], Awaitable[float | None]]:
+    """One POST /v1/drafts for `drive`: its latency in ms (None unless 200), the service's own time kept in `own`."""
+
+    async def call() -> float | None:
+        started = asyncio.get_running_loop().time()
+        response = await client.post("/v1/drafts", json=body)
+        if response.status_code != 200:
+            return None
+        own.append(float(response.headers[OVERHEAD_HEADER]))
+        return (asyncio.get_running_loop().time() - started) * 1000
+
+    return call
 
 
 async def drive(
