@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from service.facts import Facts
 from service.rubric import lexicon
-from service.rubric.derived import derived_quantities
+from service.rubric.derived import derived_quantities, field_texts
 from service.rubric.quantities import WHEN_KINDS, Quantity, extract
 from service.rubric.text import content_stems, stem
 
@@ -176,21 +176,8 @@ def _contains_figure(facts_lower: str, written: str) -> bool:
 
 
 def all_text(facts: Facts) -> str:
-    parts: list[str] = [facts.organization, facts.summary]
-    parts += [
-        v
-        for v in (
-            facts.affected,
-            facts.cause,
-            facts.discovered_by,
-            facts.reasoning,
-            facts.next_update,
-            facts.contact,
-        )
-        if v
-    ]
-    parts += facts.actions_taken + facts.prevention + facts.remedy
-    parts += [f"{t.when}: {t.what}" for t in facts.timeline]
+    """The organisation, every fact on its own line, then the spokesperson."""
+    parts = [facts.organization, *field_texts(facts)]
     if facts.spokesperson:
         parts += [facts.spokesperson.name, facts.spokesperson.title or ""]
     return "\n".join(parts)
