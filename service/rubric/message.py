@@ -10,11 +10,10 @@ language of instructions to a writer ("follow this order", "in under 70 words", 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from service.facts import Facts
 from service.facts_block import echoes_block
-from service.rubric.gating import could_match
+from service.rubric.starts import finditer, search
 
 # The facts block lists fields as `name: value` lines (service/facts_block.py); two of them is a copied listing.
 _FIELD_LINE = re.compile(
@@ -56,18 +55,14 @@ def not_a_message(text: str) -> str | None:
     if echoes_block(text):
         return "repeats the prompt's facts block (its delimiters) instead of writing a message"
     # Gated: these run on every graded draft and almost never match; a scan costs as much as a grader.
-    fields = {m.group(1) for m in _scan(_FIELD_LINE, text)}
+    fields = {m.group(1) for m in finditer(_FIELD_LINE, text)}
     if len(fields) >= FIELD_LINES:
         return f"repeats the prompt's facts block (the fields {', '.join(sorted(fields))}) instead of writing a message"
-    instruction = _INSTRUCTION.search(text) if could_match(_INSTRUCTION, text) else None
+    instruction = search(_INSTRUCTION, text)
     if instruction is not None:
         return f'repeats the prompt\'s instructions ("{instruction.group(0).strip()}") instead of writing a message'
-    outline = list(dict.fromkeys(m.group(0).strip() for m in _scan(_OUTLINE, text)))
+    outline = list(dict.fromkeys(m.group(0).strip() for m in finditer(_OUTLINE, text)))
     if len(outline) >= OUTLINE_MARKERS:
         quoted = "; ".join(f'"{m}"' for m in outline[:3])
         return f"repeats the prompt's outline ({quoted}) instead of writing a message"
     return None
-
-
-def _scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    return pattern.finditer(text) if could_match(pattern, text) else iter(())

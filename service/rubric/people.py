@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from service.rubric.quantities import MONTHS, WEEKDAYS
+from service.rubric.starts import finditer
 
 _NAME_TOKEN = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
 CANDIDATE = re.compile(rf"\b(?P<name>{_NAME_TOKEN}(?:\s+[A-Z]\.)?(?:\s+{_NAME_TOKEN}){{1,2}})\b")
@@ -152,12 +153,12 @@ def _plausible(name: str) -> bool:
 def people_in(text: str) -> list[Person]:
     """Named people mentioned in `text`, each once, in order of first mention."""
     found: dict[str, Person] = {}
-    for match in ATTRIBUTED.finditer(text):
+    for match in finditer(ATTRIBUTED, text):
         group = next(g for g in ("after", "before", "signed") if match.group(g))
         name = match.group(group)
         if not any(t in _NOT_NAMES for t in name.split()):
             found.setdefault(name, Person(name, match.start(group), match.end(group)))
-    for match in CANDIDATE.finditer(text):
+    for match in finditer(CANDIDATE, text):
         for name, start in _windows(match.group("name"), match.start("name")):
             if _plausible(name) and not any(name in known or known in name for known in found):
                 found.setdefault(name, Person(name, start, start + len(name)))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 from service.rubric.gating import could_match
+from service.rubric.starts import finditer
 
 MONTHS = {
     name: index
@@ -121,6 +122,7 @@ QUANTITY = re.compile(
 )
 _SPELLED_START = re.compile(rf"\b(?:{_NUMBER_WORD}|an? (?:{_BIG}))")
 _DIGIT = re.compile(r"\d")
+_NOON_OR_MIDNIGHT = re.compile(r"\b(noon|midday|midnight)\b")
 FRACTION = re.compile(
     r"\b(?P<frac>half|a third|one third|a quarter|one quarter|three quarters|two thirds)\b(?![- ]part)"
     r"(?! (?:time|day|year|week|month|round|attempt|consecutive|straight|(?:of )?an? (?:hour|day|minute|week|month|year)))"
@@ -282,31 +284,31 @@ def extract(text: str, lowered: str | None = None) -> list[Quantity]:
 
     digits = bool(_DIGIT.search(low))
     _extract_compounds(low, add)
-    for match in _scan(HARMLESS, low):
+    for match in finditer(HARMLESS, low):
         if not taken.overlaps(*match.span()):
             taken.add(*match.span())
     _extract_dates(low, text, add, digits)
     if digits or "noon" in low or "mid" in low:
         _extract_times(low, add)
     _extract_quantities(low, add, digits)
-    for match in _scan(FRACTION, low):
+    for match in finditer(FRACTION, low):
         add(QuantityKind.percent, (_FRACTIONS[match.group("frac")],), *match.span())
-    for match in _scan(WEEKDAY, low):
+    for match in finditer(WEEKDAY, low):
         add(QuantityKind.weekday, (match.group("weekday"),), *match.span())
     return sorted(found, key=lambda q: q.start)
 
 
 def _extract_compounds(text: str, add: Adder) -> None:
     """Shares, durations in two units, fractions of a unit and minor currency, before their parts are read alone."""
-    for match in _scan(RATIO, text):
+    for match in finditer(RATIO, text):
         a, b = _number(match.group("a"), None), _number(match.group("b").replace("a ", "one "), None)
         if a is not None and b and a < b:
             add(QuantityKind.percent, (round(a / b * 100, 2),), *match.span())
-    for match in _scan(COMPOUND_DURATION, text):
+    for match in finditer(COMPOUND_DURATION, text):
         hours, minutes = _number(match.group("h"), None), _number(match.group("m"), None)
         if hours is not None and minutes is not None and minutes < 60:
             add(QuantityKind.duration, (round(hours + minutes / 60, 3),), *match.span())
-    for match in _scan(PART_DURATION, text):
+    for match in finditer(PART_DURATION, text):
         if match.group("fortnight"):
             hours = HOURS_PER["fortnight"]
         elif match.group("part"):
@@ -314,10 +316,10 @@ def _extract_compounds(text: str, add: Adder) -> None:
         else:
             hours = HOURS_PER[match.group("whole")] * 1.5
         add(QuantityKind.duration, (round(hours, 3),), *match.span())
-    for match in _scan(PER_POUND, text):
+    for match in finditer(PER_POUND, text):
         share = 0.5 if match.group("num") == "half a" else float(match.group("num"))
         add(QuantityKind.percent, (share,), *match.span())
-    for match in _scan(MINOR_MONEY, text):
+    for match in finditer(MINOR_MONEY, text):
         add(QuantityKind.money, (round(float(match.group("num")) / 100, 4),), *match.span())
 
 
@@ -340,41 +342,37 @@ class _Spans:
         self.ends.insert(index, end)
 
 
-def _scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    return pattern.finditer(text) if could_match(pattern, text) else iter(())
-
-
 def _extract_dates(text: str, original: str, add: Adder, digits: bool) -> None:
     months = could_match(MONTH_YEAR, text)
-    for match in DAY_RANGE.finditer(text) if months and digits else ():
+    for match in finditer(DAY_RANGE, text) if months and digits else ():
         day = int(match.group("first"))
         if 1 <= day <= 31:  # "10 to 14 May": the first day takes the month of the second
             add(QuantityKind.date, (MONTHS[match.group("month")], day, 0), match.start("first"), match.end("first"))
     for pattern in (DATE_MONTH_FIRST, DATE_DAY_FIRST):
         if not (months and digits):
             break
-        for match in pattern.finditer(text):
+        for match in finditer(pattern, text):
             month = MONTHS[match.group("month").rstrip(".")]
             day = int(match.group("day"))
             if 1 <= day <= 31 and not _is_may_verb(match, original):
                 year = int(match.group("year")) if match.group("year") else 0
                 add(QuantityKind.date, (month, day, year), *match.span())
-    for match in _scan(DATE_ISO, text) if digits else ():
+    for match in finditer(DATE_ISO, text) if digits else ():
         add(
             QuantityKind.date,
             (int(match.group("month")), int(match.group("day")), int(match.group("year"))),
             *match.span(),
         )
-    for match in DATE_NUMERIC.finditer(text) if digits and "/" in text else ():
+    for match in finditer(DATE_NUMERIC, text) if digits and "/" in text else ():
         a, b = int(match.group("a")), int(match.group("b"))
         if 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12):
             add(QuantityKind.numeric_date, (a, b), *match.span())
-    for match in MONTH_YEAR.finditer(text) if months else ():
+    for match in finditer(MONTH_YEAR, text) if months else ():
         capitalised = original[match.start("month")].isupper()
         if not _is_may_verb(match, original) and (match.group("year") or capitalised):
             year = int(match.group("year")) if match.group("year") else 0
             add(QuantityKind.month, (MONTHS[match.group("month")], year), *match.span())
-    for match in _scan(YEAR, text) if digits else ():
+    for match in finditer(YEAR, text) if digits else ():
         add(QuantityKind.year, (int(match.group("year")),), *match.span())
 
 
@@ -393,21 +391,21 @@ def _lower(text: str) -> str:
 
 
 def _extract_times(text: str, add: Adder) -> None:
-    for match in TIME.finditer(text):
+    for match in finditer(TIME, text):
         if match.group("h24") is not None:
             minutes = int(match.group("h24")) * 60 + int(match.group("m24"))
         else:
             hour = int(match.group("h")) % 12 + (12 if match.group("ampm").startswith("p") else 0)
             minutes = hour * 60 + int(match.group("m") or 0)
         add(QuantityKind.time, (minutes,), *match.span())
-    for match in re.finditer(r"\b(noon|midday|midnight)\b", text):
+    for match in finditer(_NOON_OR_MIDNIGHT, text):
         add(QuantityKind.time, (0 if match.group(1).lower() == "midnight" else 720,), *match.span())
 
 
 def _extract_quantities(text: str, add: Adder, digits: bool) -> None:
     if not digits and not could_match(_SPELLED_START, text):
         return
-    for match in QUANTITY.finditer(text):
+    for match in finditer(QUANTITY, text):
         raw = match.group("num")
         if not raw or not raw.strip():
             continue

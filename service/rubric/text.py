@@ -17,8 +17,7 @@ from functools import cache, cached_property
 import Stemmer
 
 from service.facts import Channel
-from service.rubric import lexicon
-from service.rubric.gating import could_match
+from service.rubric import lexicon, starts
 from service.rubric.heading import split_heading
 from service.rubric.people import Person, people_in
 from service.rubric.quantities import Quantity, extract
@@ -322,8 +321,8 @@ class Draft:
 
 
 def scan(pattern: re.Pattern[str], lowered: str) -> Iterator[re.Match[str]]:
-    """pattern.finditer(lowered), skipped outright when the pattern cannot match."""
-    return pattern.finditer(lowered) if could_match(pattern, lowered) else iter(())
+    """pattern.finditer(lowered), tried only where a match can start (skipped when none can)."""
+    return starts.finditer(pattern, lowered)
 
 
 def lower(text: str) -> str:

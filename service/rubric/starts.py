@@ -1,0 +1,325 @@
+"""Run a pattern only where a match can start: at the words it opens with, not at every character.
+
+A scan (`finditer`) enters the regex engine at every position of the text. A pattern that opens with `\\b`
+gets none of `re`'s own skipping (its first-character and literal-prefix tests stop at an anchor), so each of
+the ~60 scans of a 300-word draft costs 30-300 microseconds, most of it positions where nothing can start.
+But every match of `\\b(?:a third|half)...` starts at a word that is "a" or begins with "half". Read from the
+pattern's parse tree (the same tree `gating` reads), those words, digits, characters or line starts are looked
+up in an index of the text built once; the pattern is tried there alone (`pattern.match(text, position)`,
+which sees the whole text, so `\\b` and look-behinds read the characters before the position as a scan does).
+The matches are the scan's own: the leftmost match at or after where the last one ended, in order. When the
+parse tree leaves any doubt (a class it cannot spell, a pattern that can match nothing), the scan runs as is,
+behind `gating`'s test; a planned pattern asks that test only when it has many places to try.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import chain
+from typing import Any
+
+from service.rubric.gating import _chars, _sre_parse, could_match
+
+_WORD_CHAR = re.compile(r"\w")
+_TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_MAX_SPELLINGS = 16
+_GATE_ABOVE = 32  # places to try before the gate is worth asking first
+_MAX_FIRST = 64  # a first character may be one of a larger set ("[A-Z]"): each is one word prefix
+_NOT_WORD_ASCII = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A match starts where a word starts, and that word is `text` (exact) or begins with it."""
+
+    text: str
+    exact: bool
+
+
+@dataclass(frozen=True)
+class _Char:
+    """A match starts at this (non-letter) character, wherever it is."""
+
+    char: str
+
+
+_STOP = ("STOP", None)  # what follows a repeated part is not known: spellings end here
+_DIGIT_START = "digit"  # a match starts at a digit
+_LINE_START = "line"  # at the start of a line (multi-line "^")
+_TEXT_START = "text"  # at the start of the text ("^", "\A")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    chars: frozenset[str]
+    marks: frozenset[str]
+    folded: bool
+
+
+def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text): the same matches, found where they can start (or skipped when none can)."""
+    plan = _plan(pattern)
+    if plan is None or (plan.folded and not text.isascii()):
+        return pattern.finditer(text) if could_match(pattern, text) else iter(())
+    candidates = _candidates(plan, _index(text.lower() if plan.folded else text))
+    # Finding no place to start rules out as much as the gate, for less; with many places (every line of a
+    # text of blank lines), the gate still saves trying each.
+    if len(candidates) > _GATE_ABOVE and not could_match(pattern, text):
+        return iter(())
+    return _matches(pattern, text, candidates)
+
+
+def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """pattern.search(text), found the same way."""
+    return next(finditer(pattern, text), None)
+
+
+def _matches(pattern: re.Pattern[str], text: str, candidates: list[int]) -> Iterator[re.Match[str]]:
+    resume = 0
+    for position in candidates:
+        if position < resume:
+            continue
+        match = pattern.match(text, position)
+        if match is not None:
+            yield match
+            resume = match.end()  # never empty: a planned pattern consumes at least one character
+
+
+class _Index:
+    """A text's words (asked where they stand only when a pattern needs them), digits and line starts."""
+
+    __slots__ = ("_digits", "_places", "_sorted", "_spaced", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # The words `\w+` finds; for plain ASCII, splitting is several times faster than the regex, and the
+        # text with every other character a space finds a whole word as " word ".
+        self._spaced = f" {text.translate(_NOT_WORD_ASCII)} " if text.isascii() else None
+        self.words = frozenset(self._spaced.split() if self._spaced is not None else _TOKEN.findall(text))
+        self._places: dict[str, list[int]] = {}
+        self._digits: list[int] | None = None
+        self._sorted: list[str] | None = None
+
+    def places(self, word: str) -> list[int]:
+        """Where `word` stands as a whole word."""
+        found = self._places.get(word)
+        if found is None and self._spaced is not None:
+            found = []
+            spaced, padded = self._spaced, f" {word} "
+            position = spaced.find(padded)
+            while position >= 0:
+                found.append(position)  # the leading space stands one before the text's first character
+                position = spaced.find(padded, position + len(word) + 1)
+            self._places[word] = found
+        elif found is None:
+            found = []
+            text, size = self.text, len(word)
+            position = text.find(word)
+            while position >= 0:
+                end = position + size
+                if (position == 0 or not _is_word(text[position - 1])) and (end == len(text) or not _is_word(text[end])):
+                    found.append(position)
+                position = text.find(word, position + 1)
+            self._places[word] = found
+        return found
+
+    def starting(self, prefix: str) -> Iterator[str]:
+        """The words that begin with `prefix`."""
+        if self._sorted is None:
+            self._sorted = sorted(self.words)
+        ordered = self._sorted
+        index = bisect_left(ordered, prefix)
+        while index < len(ordered) and ordered[index].startswith(prefix):
+            yield ordered[index]
+            index += 1
+
+    def digits(self) -> list[int]:
+        if self._digits is None:
+            self._digits = [m.start() for m in _DIGIT.finditer(self.text)]
+        return self._digits
+
+    def char(self, char: str) -> Iterator[int]:
+        position = self.text.find(char)
+        while position >= 0:
+            yield position
+            position = self.text.find(char, position + 1)
+
+    def line_starts(self) -> Iterator[int]:
+        yield 0
+        yield from (position + 1 for position in self.char("\n"))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\w` matches in a str pattern
+
+
+@lru_cache(maxsize=8)
+def _index(text: str) -> _Index:
+    return _Index(text)
+
+
+def _candidates(plan: _Plan, index: _Index) -> list[int]:
+    found: list[Any] = [index.places(w) for w in plan.exact & index.words]
+    for prefix in plan.prefixes:
+        found += [index.places(w) for w in index.starting(prefix)]
+    found += [index.char(c) for c in plan.chars]
+    if _DIGIT_START in plan.marks:
+        found.append(index.digits())
+    if _LINE_START in plan.marks:
+        found.append(index.line_starts())
+    if _TEXT_START in plan.marks:
+        found.append([0])
+    if len(found) == 1 and isinstance(found[0], list):
+        return found[0]  # one word's places, or the digits: already in order
+    return sorted(set(chain.from_iterable(found)))
+
+
+@cache
+def _plan(pattern: re.Pattern[str]) -> _Plan | None:
+    """Where matches of `pattern` can start, or None when the parse tree does not say for certain."""
+    if _sre_parse is None or pattern.flags & re.ASCII:  # ASCII-only \b and \w would not find the index's words
+        return None
+    folded = bool(pattern.flags & re.IGNORECASE)
+    try:
+        starts = _starts(list(_sre_parse.parse(pattern.pattern, pattern.flags)), _Path(folded, pattern.flags))
+    except Exception:
+        return None
+    if starts is None:
+        return None
+    words = [s for s in starts if isinstance(s, _Word)]
+    return _Plan(
+        exact=frozenset(w.text for w in words if w.exact),
+        prefixes=tuple(sorted({w.text for w in words if not w.exact})),
+        chars=frozenset(s.char for s in starts if isinstance(s, _Char)),
+        marks=frozenset(s for s in starts if isinstance(s, str)),
+        folded=folded,
+    )
+
+
+@dataclass(frozen=True)
+class _Path:
+    """What is known on the way to a match's first characters: a `\\b` before them, the spellings so far."""
+
+    folded: bool
+    flags: int
+    boundary: bool = False
+    spellings: tuple[str, ...] = ("",)
+
+
+Start = _Word | _Char | str
+
+
+def _starts(items: list[Any], path: _Path) -> set[Start] | None:
+    """Where a match of `items` (then nothing) can start; None when unknown or when it can match nothing."""
+    for index, (op, arg) in enumerate(items):
+        rest = items[index + 1 :]
+        name = str(op)
+        if name == "AT":
+            if path.spellings != ("",):
+                return _spelled(path, next_is_boundary=str(arg) == "AT_BOUNDARY")
+            if str(arg) == "AT_BOUNDARY":
+                path = _Path(path.folded, path.flags, True)
+            elif str(arg) == "AT_BEGINNING":
+                return {_LINE_START if path.flags & re.MULTILINE else _TEXT_START}
+            elif str(arg) == "AT_BEGINNING_STRING":
+                return {_TEXT_START}
+            continue  # other anchors take no characters; the next item decides
+        if name in ("ASSERT", "ASSERT_NOT") and path.spellings == ("",):
+            continue  # look-arounds take no characters either
+        chars = _chars((op, arg), path.folded) or _class_chars((op, arg), path.folded)
+        if chars is not None:
+            spellings = tuple(s + c for s in path.spellings for c in chars)
+            if len(spellings) > (_MAX_FIRST if path.spellings == ("",) else _MAX_SPELLINGS):
+                return _spelled(path, next_is_boundary=False) if path.spellings != ("",) else None
+            path = _Path(path.folded, path.flags, path.boundary, spellings)
+            continue
+        if path.spellings != ("",):
+            if name in ("SUBPATTERN", "BRANCH", "MAX_REPEAT", "MIN_REPEAT"):
+                return _alternatives((op, arg), rest, path)
+            return _spelled(path, next_is_boundary=_no_word_chars((op, arg)))
+        if name == "IN" and arg == [(_sre_parse.CATEGORY, _sre_parse.CATEGORY_DIGIT)]:
+            return {_DIGIT_START}
+        if name in ("SUBPATTERN", "BRANCH", "MAX_REPEAT", "MIN_REPEAT"):
+            return _alternatives((op, arg), rest, path)
+        return None
+    return _spelled(path, next_is_boundary=False) if path.spellings != ("",) else None
+
+
+def _alternatives(item: tuple[Any, Any], rest: list[Any], path: _Path) -> set[Start] | None:
+    """A group, a choice or a repeat: each way through it, followed by the rest."""
+    op, arg = item
+    name = str(op)
+    if name == "SUBPATTERN":
+        _group, add_flags, del_flags, body = arg
+        return None if add_flags or del_flags else _starts(list(body) + rest, path)
+    if name == "BRANCH":
+        ways = [list(branch) + rest for branch in arg[1]]
+    else:
+        low, high, body = arg
+        # Once, then the rest; or, when it can repeat, once and nothing certain after it.
+        ways = [list(body) + (rest if high == 1 else [_STOP])] + ([rest] if low == 0 else [])
+    found: set[Start] = set()
+    for way in ways:
+        starts = _starts(way, path)
+        if starts is None:
+            return None
+        found |= starts
+    return found
+
+
+def _spelled(path: _Path, *, next_is_boundary: bool) -> set[Start] | None:
+    """The starts of matches that open with one of `path.spellings`."""
+    found: set[Start] = set()
+    for spelling in path.spellings:
+        run = _word_run(spelling)
+        if path.boundary and run:
+            found.add(_Word(run, exact=len(run) < len(spelling) or next_is_boundary))
+        elif not _WORD_CHAR.match(spelling[0]):
+            found.add(_Char(spelling[0]))
+        else:
+            return None  # a letter anywhere, even inside words: too many places to be worth it
+    return found
+
+
+def _class_chars(item: tuple[Any, Any], folded: bool) -> list[str] | None:
+    """The characters a set of characters and ranges ("[A-Z]", "[0-9a-f]") matches, if there are few."""
+    op, arg = item
+    if str(op) != "IN" or not all(str(kind) in ("LITERAL", "RANGE") for kind, _ in arg):
+        return None
+    codes: list[int] = []
+    for kind, value in arg:
+        codes += [value] if str(kind) == "LITERAL" else list(range(value[0], value[1] + 1))
+        if len(codes) > _MAX_FIRST:
+            return None
+    chars = [chr(code) for code in codes]
+    if folded and not all(c.isascii() for c in chars):
+        return None  # ignoring case, only plain ASCII is certain (as in gating)
+    return list(dict.fromkeys(c.lower() if folded else c for c in chars))
+
+
+def _no_word_chars(item: tuple[Any, Any]) -> bool:
+    """Whether the item only matches characters that end a word (white space, punctuation)."""
+    op, arg = item
+    if str(op) != "IN":
+        return False
+    for kind, value in arg:
+        if str(kind) == "CATEGORY" and str(value) == "CATEGORY_SPACE":
+            continue
+        if str(kind) == "LITERAL" and not _WORD_CHAR.match(chr(value)):
+            continue
+        return False
+    return True
+
+
+def _word_run(spelling: str) -> str:
+    end = 0
+    while end < len(spelling) and _WORD_CHAR.match(spelling[end]):
+        end += 1
+    return spelling[:end]
