@@ -53,6 +53,7 @@ def test_the_same_matches_as_a_scan_on_real_text() -> None:
                 expected = found(pattern.finditer(candidate))
                 assert found(starts.finditer(pattern, candidate)) == expected, (pattern.pattern[:60], text[:60])
                 assert (starts.search(pattern, candidate) is None) == (not expected)
+                assert starts.could_start(pattern, candidate) or not expected
                 compared += len(expected)
     assert compared > 10_000  # the patterns did match, or this proves nothing
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from service.rubric.gating import could_match
-from service.rubric.starts import finditer
+from service.rubric.starts import could_start, finditer
 
 MONTHS = {
     name: index
@@ -343,7 +342,7 @@ class _Spans:
 
 
 def _extract_dates(text: str, original: str, add: Adder, digits: bool) -> None:
-    months = could_match(MONTH_YEAR, text)
+    months = could_start(MONTH_YEAR, text)  # each date pattern needs a month named as a whole word
     for match in finditer(DAY_RANGE, text) if months and digits else ():
         day = int(match.group("first"))
         if 1 <= day <= 31:  # "10 to 14 May": the first day takes the month of the second
@@ -403,7 +402,7 @@ def _extract_times(text: str, add: Adder) -> None:
 
 
 def _extract_quantities(text: str, add: Adder, digits: bool) -> None:
-    if not digits and not could_match(_SPELLED_START, text):
+    if not digits and not could_start(_SPELLED_START, text):
         return
     for match in finditer(QUANTITY, text):
         raw = match.group("num")

@@ -15,7 +15,6 @@ behind `gating`'s test; a planned pattern asks that test only when it has many p
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -76,6 +75,14 @@ def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     return _matches(pattern, text, candidates)
 
 
+def could_start(pattern: re.Pattern[str], text: str) -> bool:
+    """False only when no match of `pattern` can start anywhere in `text` (cheaper than a scan)."""
+    plan = _plan(pattern)
+    if plan is None or (plan.folded and not text.isascii()):
+        return could_match(pattern, text)
+    return bool(_candidates(plan, _index(text.lower() if plan.folded else text)))
+
+
 def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """pattern.search(text), found the same way."""
     return next(finditer(pattern, text), None)
@@ -95,7 +102,7 @@ def _matches(pattern: re.Pattern[str], text: str, candidates: list[int]) -> Iter
 class _Index:
     """A text's words (asked where they stand only when a pattern needs them), digits and line starts."""
 
-    __slots__ = ("_digits", "_places", "_sorted", "_spaced", "text", "words")
+    __slots__ = ("_digits", "_places", "_spaced", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -105,7 +112,6 @@ class _Index:
         self.words = frozenset(self._spaced.split() if self._spaced is not None else _TOKEN.findall(text))
         self._places: dict[str, list[int]] = {}
         self._digits: list[int] | None = None
-        self._sorted: list[str] | None = None
 
     def places(self, word: str) -> list[int]:
         """Where `word` stands as a whole word."""
@@ -129,16 +135,6 @@ class _Index:
                 position = text.find(word, position + 1)
             self._places[word] = found
         return found
-
-    def starting(self, prefix: str) -> Iterator[str]:
-        """The words that begin with `prefix`."""
-        if self._sorted is None:
-            self._sorted = sorted(self.words)
-        ordered = self._sorted
-        index = bisect_left(ordered, prefix)
-        while index < len(ordered) and ordered[index].startswith(prefix):
-            yield ordered[index]
-            index += 1
 
     def digits(self) -> list[int]:
         if self._digits is None:
@@ -167,8 +163,8 @@ def _index(text: str) -> _Index:
 
 def _candidates(plan: _Plan, index: _Index) -> list[int]:
     found: list[Any] = [index.places(w) for w in plan.exact & index.words]
-    for prefix in plan.prefixes:
-        found += [index.places(w) for w in index.starting(prefix)]
+    if plan.prefixes:
+        found += [index.places(w) for w in index.words if w.startswith(plan.prefixes)]
     found += [index.char(c) for c in plan.chars]
     if _DIGIT_START in plan.marks:
         found.append(index.digits())
@@ -194,13 +190,23 @@ def _plan(pattern: re.Pattern[str]) -> _Plan | None:
     if starts is None:
         return None
     words = [s for s in starts if isinstance(s, _Word)]
+    prefixes = _shortest({w.text for w in words if not w.exact})
     return _Plan(
-        exact=frozenset(w.text for w in words if w.exact),
-        prefixes=tuple(sorted({w.text for w in words if not w.exact})),
+        exact=frozenset(w.text for w in words if w.exact and not w.text.startswith(prefixes)),
+        prefixes=prefixes,
         chars=frozenset(s.char for s in starts if isinstance(s, _Char)),
         marks=frozenset(s for s in starts if isinstance(s, str)),
         folded=folded,
     )
+
+
+def _shortest(prefixes: set[str]) -> tuple[str, ...]:
+    """The prefixes no shorter one of them already covers ("dozen" covers "dozenh" and "dozenhours")."""
+    kept: list[str] = []
+    for prefix in sorted(prefixes):  # a prefix sorts right before the words it covers
+        if not kept or not prefix.startswith(kept[-1]):
+            kept.append(prefix)
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
