@@ -44,8 +44,9 @@ def test_grading_never_raises_and_stays_in_range(text: str, facts: dict, strateg
         "a" * 200_000,  # one long word: an unbounded [\w]+ before "@" once went quadratic here
         "a@" * 60_000,
         "\n" * 50_000 + "sorry.",
+        "\n" * 150_000 + "sorry. What went wrong",  # a line-start pattern once read every blank line to the end
     ],
-    ids=["unclosed-quote", "figures", "names", "promises", "one-word", "at-signs", "newlines"],
+    ids=["unclosed-quote", "figures", "names", "promises", "one-word", "at-signs", "newlines", "blank-lines"],
 )
 def test_pathological_drafts_are_graded_without_backtracking_blowups(text: str) -> None:
     """Inputs near the body limit that make backtracking regexes blow up: quadratic or worse would take

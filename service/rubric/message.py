@@ -35,7 +35,7 @@ _INSTRUCTION = re.compile(
     r"sentences?\b|"
     r"\b(?:put|keep) steps? \d|\bsteps? \d(?:, \d)*(?:,? and \d) only\b|"
     r"\breply with (?:the|only the) (?:sentence|message|rewritten)\b|"
-    r"^\s*(?:re)?write (?:it|this)(?: again)?\s*:",
+    r"^[^\S\n]*(?:re)?write (?:it|this)(?: again)?\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
 # Instruction-like on their own, but a message may use one in passing; two of them are an outline copied back.
@@ -44,7 +44,7 @@ _OUTLINE = re.compile(
     r"\b(?:in|from|as) the facts\b|\bthe facts (?:give|say|carry)\b|\bif any\)|\(the cause\)|"
     r"\bsay (?:sorry|it was our fault|when|where)\b|\bwhat affected people get\b|"
     r"\bno greeting\b|\bno marketing\b|\bwrite to staff\b|\bend with the name\b|\bsign it (?:as|from)\b|"
-    r"^\s*\d\.\s+(?:what|why|when|who|the change|the specifics|say)\b",
+    r"^[^\S\n]*\d\.\s+(?:what|why|when|who|the change|the specifics|say)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 OUTLINE_MARKERS = 2
