@@ -204,6 +204,8 @@ def main() -> None:
     parser.add_argument("--per-worker", type=int, default=12, help="requests per round = this x concurrency")
     parser.add_argument("--out", default="overhead", help="results file name in bench/results/")
     args = parser.parse_args()
+    if "/" in args.out or args.out.endswith(".json"):
+        parser.error(f"--out is a name for bench/results/NAME.json, not a path: {args.out!r}")
     rows = []
     for name in args.views:
         rows += asyncio.run(run_view(VIEWS[name], args.delays, args.concurrency, args.rounds, args.per_worker))
