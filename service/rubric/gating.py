@@ -9,16 +9,18 @@ the scan: when they fail the pattern certainly does not match. When nothing is c
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-try:  # the parser behind `re`; private, so any failure just disables gating
-    from re import _parser as _sre_parse
+sre_parser: Any  # the parser behind `re`; private, so any failure just disables gating (and starts.py's plans)
+try:
+    sre_parser = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover
-    _sre_parse = None
+    sre_parser = None
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,11 @@ def _any_of(literals: list[str]) -> Test:
 def gate_of(pattern: re.Pattern[str]) -> tuple[Gate, bool] | None:
     """The gate every match of `pattern` passes, and whether it is case-folded (the pattern ignores case);
     None when there is none."""
-    if _sre_parse is None:
+    if sre_parser is None:
         return None
     folded = bool(pattern.flags & re.IGNORECASE)
     try:
-        gate = _sequence(list(_sre_parse.parse(pattern.pattern, pattern.flags)), folded)
+        gate = _sequence(list(sre_parser.parse(pattern.pattern, pattern.flags)), folded)
     except Exception:
         return None
     return (gate, folded) if gate is not None else None
@@ -167,7 +169,7 @@ def _literal_run(items: list[Any], index: int, folded: bool) -> tuple[list[str],
     """The spellings of a run of literals and small sets of them ("don['’]t": "don't", "don’t"), from `index`."""
     spellings = [""]
     while index < len(items):
-        chars = _chars(items[index], folded)
+        chars = literal_chars(items[index], folded)
         if chars is None or len(spellings) * len(chars) > _MAX_SPELLINGS:
             break
         spellings = [s + c for s in spellings for c in chars]
@@ -175,7 +177,7 @@ def _literal_run(items: list[Any], index: int, folded: bool) -> tuple[list[str],
     return ([] if spellings == [""] else spellings), index
 
 
-def _chars(item: tuple[Any, Any], folded: bool) -> list[str] | None:
+def literal_chars(item: tuple[Any, Any], folded: bool) -> list[str] | None:
     """The characters a literal or a set of literals matches; None when it is anything else."""
     op, arg = item
     if str(op) == "LITERAL":

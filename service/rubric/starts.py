@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from itertools import chain
 from typing import Any
 
-from service.rubric.gating import _chars, _sre_parse, could_match
+from service.rubric.gating import could_match, literal_chars, sre_parser
 
 _WORD_CHAR = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+")
@@ -180,11 +180,11 @@ def _candidates(plan: _Plan, index: _Index) -> list[int]:
 @cache
 def _plan(pattern: re.Pattern[str]) -> _Plan | None:
     """Where matches of `pattern` can start, or None when the parse tree does not say for certain."""
-    if _sre_parse is None or pattern.flags & re.ASCII:  # ASCII-only \b and \w would not find the index's words
+    if sre_parser is None or pattern.flags & re.ASCII:  # ASCII-only \b and \w would not find the index's words
         return None
     folded = bool(pattern.flags & re.IGNORECASE)
     try:
-        starts = _starts(list(_sre_parse.parse(pattern.pattern, pattern.flags)), _Path(folded, pattern.flags))
+        starts = _starts(list(sre_parser.parse(pattern.pattern, pattern.flags)), _Path(folded, pattern.flags))
     except Exception:
         return None
     if starts is None:
@@ -239,7 +239,7 @@ def _starts(items: list[Any], path: _Path) -> set[Start] | None:
             continue  # other anchors take no characters; the next item decides
         if name in ("ASSERT", "ASSERT_NOT") and path.spellings == ("",):
             continue  # look-arounds take no characters either
-        chars = _chars((op, arg), path.folded) or _class_chars((op, arg), path.folded)
+        chars = literal_chars((op, arg), path.folded) or _class_chars((op, arg), path.folded)
         if chars is not None:
             spellings = tuple(s + c for s in path.spellings for c in chars)
             if len(spellings) > (_MAX_FIRST if path.spellings == ("",) else _MAX_SPELLINGS):
@@ -250,7 +250,7 @@ def _starts(items: list[Any], path: _Path) -> set[Start] | None:
             if name in ("SUBPATTERN", "BRANCH", "MAX_REPEAT", "MIN_REPEAT"):
                 return _alternatives((op, arg), rest, path)
             return _spelled(path, next_is_boundary=_no_word_chars((op, arg)))
-        if name == "IN" and arg == [(_sre_parse.CATEGORY, _sre_parse.CATEGORY_DIGIT)]:
+        if name == "IN" and arg == [(sre_parser.CATEGORY, sre_parser.CATEGORY_DIGIT)]:
             return {_DIGIT_START}
         if name in ("SUBPATTERN", "BRANCH", "MAX_REPEAT", "MIN_REPEAT"):
             return _alternatives((op, arg), rest, path)
