@@ -9,6 +9,7 @@ invented claims the ledger flags (recall) and how many flagged claims were plant
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,8 @@ class CalibrationReport:
     cases: int
     criteria: list[Agreement]
     claims: ClaimAgreement
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # 95%, bootstrap (`intervals`)
+    resamples: int = 0
 
     @property
     def macro_f1(self) -> float:
@@ -136,7 +139,12 @@ class CalibrationReport:
                 "recall": round(self.claims.recall, 3),
                 "precision": round(self.claims.precision, 3),
             },
-        }
+        } | (
+            {"intervals_95": {k: [round(v, 3) for v in pair] for k, pair in self.intervals.items()},
+             "resamples": self.resamples}
+            if self.intervals
+            else {}
+        )
 
 
 def score_case(case: CalibrationCase, result: RubricResult, table: dict[Criterion, Agreement]) -> None:
@@ -190,14 +198,55 @@ async def judge_agreement(cases: list[CalibrationCase], split: str, judge: Any) 
     return CalibrationReport(f"{split}, judge", len(cases), list(table.values()), ClaimAgreement())
 
 
+Graded = list[tuple[CalibrationCase, RubricResult]]
+
+
 def run_agreement(cases: list[CalibrationCase], split: str) -> CalibrationReport:
+    return agreement_of(grade_cases(cases), split)
+
+
+def grade_cases(cases: list[CalibrationCase]) -> Graded:
+    return [(case, grade(case.text, case.facts, case.strategy, case.channel)) for case in cases]
+
+
+def agreement_of(graded: Graded, split: str) -> CalibrationReport:
     table = {c: Agreement(c.value) for c in RUBRIC_CRITERIA}
     claims = ClaimAgreement()
-    for case in cases:
-        result = grade(case.text, case.facts, case.strategy, case.channel)
+    for case, result in graded:
         score_case(case, result, table)
         score_claims(case, result, claims)
-    return CalibrationReport(split, len(cases), list(table.values()), claims)
+    return CalibrationReport(split, len(graded), list(table.values()), claims)
+
+
+def intervals(graded: Graded, rounds: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """95% bootstrap intervals of each figure the floors are set on: the same drafts resampled with
+    replacement `rounds` times (seeded, so a run repeats). How far a figure moves with which drafts happen
+    to be in a set of this size; it says nothing of drafts unlike these."""
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        report = agreement_of([graded[rng.randrange(len(graded))] for _ in graded], "resample")
+        for name, value in figures(report).items():
+            samples.setdefault(name, []).append(value)
+    return {name: percentile_interval(values) for name, values in samples.items()}
+
+
+def percentile_interval(values: list[float]) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of bootstrap values."""
+    ordered = sorted(values)
+    return ordered[int(0.025 * len(ordered))], ordered[min(len(ordered) - 1, int(0.975 * len(ordered)))]
+
+
+def _interval_table(report: CalibrationReport) -> str:
+    figure = figures(report)
+    lines = [
+        f"95% intervals over {report.resamples} resamples of the {report.cases} drafts (bootstrap):",
+        "",
+        "| figure | measured | interval |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {name} | {figure[name]:.3f} | {low:.3f} - {high:.3f} |" for name, (low, high) in report.intervals.items()]
+    return "\n".join(lines)
 
 
 def render_markdown(report: CalibrationReport) -> str:
@@ -223,6 +272,8 @@ def render_markdown(report: CalibrationReport) -> str:
         f"(recall {c.recall:.2f}); {c.flagged_planted}/{c.flagged} flagged claims were planted "
         f"(precision {c.precision:.2f}).",
     ]
+    if report.intervals:
+        lines += ["", _interval_table(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -269,8 +320,13 @@ def below_floor(report: CalibrationReport, group: str | None = None) -> list[str
     ]
 
 
-def run_calibration(split: str = "dev", out: Path | None = None) -> CalibrationReport:
-    report = run_agreement(load_calibration(split), split)
+def run_calibration(split: str = "dev", out: Path | None = None, bootstrap: int = 0) -> CalibrationReport:
+    """The report; with `bootstrap` rounds, also the figures' 95% intervals."""
+    graded = grade_cases(load_calibration(split))
+    report = agreement_of(graded, split)
+    if bootstrap:
+        report.intervals = intervals(graded, bootstrap)
+        report.resamples = bootstrap
     if out is not None:
         write_report(report, out)
     return report

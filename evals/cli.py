@@ -33,10 +33,15 @@ def calibrate(
     reviews: Annotated[
         bool, typer.Option("--reviews", help="Agreement with the reviewers' verdicts in the review database.")
     ] = False,
+    bootstrap: Annotated[
+        int, typer.Option(min=0, help="Also give 95% intervals from this many resamples of the drafts (e.g. 1000).")
+    ] = 0,
 ) -> None:
     """Agreement of each rubric grader (or an LLM judge) with the labelled calibration set, or with reviewers."""
     from evals.calibrate import below_floor, render_markdown, run_calibration, write_report
 
+    if bootstrap and (reviews or judge):
+        raise typer.BadParameter("--bootstrap measures the graders on a labelled set, not with --reviews or --judge")
     if reviews:
         from evals.history import store_for_evals
         from evals.reviews import review_agreement, reviewed_cases
@@ -48,7 +53,7 @@ def calibrate(
     if judge:
         _calibrate_judge(split, out, judge)
         return
-    report = run_calibration(split=split, out=out)
+    report = run_calibration(split=split, out=out, bootstrap=bootstrap)
     typer.echo(render_markdown(report))
     typer.echo(f"wrote {out / 'calibration.json'} and {out / 'calibration.md'}", err=True)
     problems = below_floor(report) if check_floor else []
@@ -80,6 +85,9 @@ def statements(
     check_floor: Annotated[
         bool, typer.Option(help="Exit 1 when the AUC falls below evals/calibration_floor.json.")
     ] = False,
+    bootstrap: Annotated[
+        int, typer.Option(min=0, help="Also give the AUC's 95% interval from this many resamples (e.g. 1000).")
+    ] = 0,
 ) -> None:
     """How the rubric ranks real published statements: praised above criticized (AUC), per criterion."""
     import json
@@ -87,7 +95,7 @@ def statements(
     from evals.calibrate import floors
     from evals.statements import load_statements, measure, render_markdown
 
-    report = measure(load_statements())
+    report = measure(load_statements(), bootstrap=bootstrap)
     markdown = render_markdown(report)
     out.mkdir(parents=True, exist_ok=True)
     (out / "statements.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")

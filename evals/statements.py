@@ -9,12 +9,14 @@ scores above a criticized one (ties count half).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from evals.calibrate import percentile_interval
 from evals.cases import load_all
 from service.facts import Channel, Facts, Strategy
 from service.rubric import RubricResult, grade
@@ -59,6 +61,16 @@ def auc(praised: list[float], criticized: list[float]) -> float:
     return wins / (len(praised) * len(criticized))
 
 
+def auc_interval(praised: list[float], criticized: list[float], rounds: int, seed: int = 0) -> tuple[float, float]:
+    """95% bootstrap interval of the AUC: each group resampled with replacement, at its own size (seeded)."""
+    rng = random.Random(seed)
+    values = [
+        auc([rng.choice(praised) for _ in praised], [rng.choice(criticized) for _ in criticized])
+        for _ in range(rounds)
+    ]
+    return percentile_interval(values)
+
+
 @dataclass(frozen=True)
 class Separation:
     """How one criterion tells praised from criticized statements."""
@@ -81,6 +93,8 @@ class StatementsReport:
     pass_criticized: float
     criteria: list[Separation]
     scores: dict[str, float]  # id -> overall score
+    auc_95: tuple[float, float] | None = None  # bootstrap interval, when asked for
+    resamples: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -92,14 +106,18 @@ class StatementsReport:
             "pass_criticized": round(self.pass_criticized, 3),
             "criteria": [{**vars(s), "auc": round(s.auc, 3)} for s in self.criteria],
             "scores": self.scores,
-        }
+        } | ({"auc_95": [round(v, 3) for v in self.auc_95], "resamples": self.resamples} if self.auc_95 else {})
 
 
-def measure(statements: list[Statement]) -> StatementsReport:
+def measure(statements: list[Statement], bootstrap: int = 0) -> StatementsReport:
+    """The AUC and each criterion's separation; with `bootstrap` rounds, the AUC's 95% interval too."""
     graded = [(s, grade(s.text, s.facts, s.strategy, s.channel)) for s in statements]
     praised = [r for s, r in graded if s.reception == "praised"]
     criticized = [r for s, r in graded if s.reception == "criticized"]
+    interval = auc_interval([r.score for r in praised], [r.score for r in criticized], bootstrap) if bootstrap else None
     return StatementsReport(
+        auc_95=interval,
+        resamples=bootstrap,
         statements=len(graded),
         praised=len(praised),
         criticized=len(criticized),
@@ -133,7 +151,13 @@ def render_markdown(report: StatementsReport) -> str:
         f"### Real statements: praised vs criticized ({report.praised} praised, {report.criticized} criticized)",
         "",
         f"AUC of the overall score: **{report.auc:.3f}** (0.5 = no better than chance). Passing overall: "
-        f"{report.pass_praised:.0%} of praised, {report.pass_criticized:.0%} of criticized.",
+        f"{report.pass_praised:.0%} of praised, {report.pass_criticized:.0%} of criticized."
+        + (
+            f" 95% interval of the AUC over {report.resamples} resamples of each group: "
+            f"{report.auc_95[0]:.3f} - {report.auc_95[1]:.3f}."
+            if report.auc_95
+            else ""
+        ),
         "",
         "| criterion | applies (praised / criticized) | passes: praised | passes: criticized | AUC of its score |",
         "|---|---:|---:|---:|---:|",

@@ -7,6 +7,7 @@ import itertools
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,38 @@ def test_calibrate_command_prints_and_writes_the_report(tmp_path: object) -> Non
     data = json.loads((out / "calibration.json").read_text())
     assert data["split"] == "holdout" and len(data["criteria"]) == 12 and "macro_f1" in data
     assert (out / "calibration.md").read_text().startswith("### Grader agreement")
+
+
+# --- how far a figure moves with which drafts are in the set (bootstrap intervals) ---
+
+
+def test_intervals_bracket_each_figure_and_repeat_with_the_seed() -> None:
+    from evals.calibrate import agreement_of, figures, grade_cases, intervals
+    from evals.calibration_set import load_calibration
+
+    graded = grade_cases(load_calibration("dev/original")[:40])
+    measured = figures(agreement_of(graded, "dev/original"))
+    found = intervals(graded, rounds=200, seed=7)
+    assert set(found) == set(measured)
+    assert all(0.0 <= low <= high <= 1.0 for low, high in found.values())
+    assert found["macro_f1"][0] < found["macro_f1"][1]  # 40 drafts: which ones are drawn moves the figure
+    assert intervals(graded, rounds=200, seed=7) == found
+    # Every draft counted once, each resample draws as many: a set where all drafts are one copy of the same
+    # draft cannot move.
+    single = [graded[0]] * 10
+    assert all(low == high for low, high in intervals(single, rounds=50).values())
+
+
+def test_calibrate_command_writes_the_intervals(tmp_path: Path) -> None:
+    out = tmp_path / "cal"
+    done = subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", "eval", "calibrate", "--split",
+         "dev/original", "--bootstrap", "50", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "95% intervals over 50 resamples" in done.stdout
+    written = json.loads((out / "calibration.json").read_text())
+    assert written["resamples"] == 50 and set(written["intervals_95"]) >= {"macro_f1", "claims_recall"}
+    low, high = written["intervals_95"]["macro_f1"]
+    assert low <= high

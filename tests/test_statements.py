@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evals.statements import auc, load_statements, measure
+from evals.statements import auc, auc_interval, load_statements, measure
 
 STATEMENTS = load_statements()
 
@@ -25,3 +25,11 @@ def test_the_report_separates_each_criterion() -> None:
     report = measure(STATEMENTS)
     assert report.praised + report.criticized == len(STATEMENTS) and 0.0 <= report.auc <= 1.0
     assert len(report.criteria) == 12 and all(s.praised_n + s.criticized_n > 0 for s in report.criteria)
+
+
+def test_the_auc_interval_is_seeded_and_narrows_to_a_point_when_the_groups_never_overlap() -> None:
+    assert auc_interval([0.9, 0.8, 0.95], [0.1, 0.2], rounds=200) == (1.0, 1.0)
+    praised, criticized = [0.2, 0.6, 0.7, 0.4, 0.9], [0.3, 0.5, 0.1, 0.65, 0.8]
+    low, high = auc_interval(praised, criticized, rounds=500, seed=3)
+    assert 0.0 <= low < auc(praised, criticized) < high <= 1.0
+    assert auc_interval(praised, criticized, rounds=500, seed=3) == (low, high)
