@@ -54,7 +54,7 @@ def not_a_message(text: str) -> str | None:
     """Why the text is not a message (it copies the facts block or the prompt's instructions), or None."""
     if echoes_block(text):
         return "repeats the prompt's facts block (its delimiters) instead of writing a message"
-    # Gated: these run on every graded draft and almost never match; a scan costs as much as a grader.
+    # These run on every graded draft and almost never match: tried only where a match can start (starts.py).
     fields = {m.group(1) for m in finditer(_FIELD_LINE, text)}
     if len(fields) >= FIELD_LINES:
         return f"repeats the prompt's facts block (the fields {', '.join(sorted(fields))}) instead of writing a message"

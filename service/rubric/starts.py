@@ -23,13 +23,18 @@ from typing import Any
 
 from service.rubric.gating import could_match, literal_chars, sre_parser
 
-_WORD_CHAR = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _MAX_SPELLINGS = 16
 _GATE_ABOVE = 32  # places to try before the gate is worth asking first
 _MAX_FIRST = 64  # a first character may be one of a larger set ("[A-Z]"): each is one word prefix
-_NOT_WORD_ASCII = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\w` matches in a str pattern
+
+
+_NOT_WORD_ASCII = {code: " " for code in range(128) if not _is_word(chr(code))}
 
 
 @dataclass(frozen=True)
@@ -64,10 +69,9 @@ class _Plan:
 
 def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """pattern.finditer(text): the same matches, found where they can start (or skipped when none can)."""
-    plan = _plan(pattern)
-    if plan is None or (plan.folded and not text.isascii()):
+    candidates = _places_to_try(pattern, text)
+    if candidates is None:
         return pattern.finditer(text) if could_match(pattern, text) else iter(())
-    candidates = _candidates(plan, _index(text.lower() if plan.folded else text))
     # Finding no place to start rules out as much as the gate, for less; with many places (every line of a
     # text of blank lines), the gate still saves trying each.
     if len(candidates) > _GATE_ABOVE and not could_match(pattern, text):
@@ -77,10 +81,17 @@ def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 def could_start(pattern: re.Pattern[str], text: str) -> bool:
     """False only when no match of `pattern` can start anywhere in `text` (cheaper than a scan)."""
+    candidates = _places_to_try(pattern, text)
+    return could_match(pattern, text) if candidates is None else bool(candidates)
+
+
+def _places_to_try(pattern: re.Pattern[str], text: str) -> list[int] | None:
+    """Where a match of `pattern` can start in `text`, in order; None when the pattern has no plan (or ignores
+    case and the text is not plain ASCII, where lower-casing would not show every place)."""
     plan = _plan(pattern)
     if plan is None or (plan.folded and not text.isascii()):
-        return could_match(pattern, text)
-    return bool(_candidates(plan, _index(text.lower() if plan.folded else text)))
+        return None
+    return _candidates(plan, _index(text.lower() if plan.folded else text))
 
 
 def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -116,25 +127,25 @@ class _Index:
     def places(self, word: str) -> list[int]:
         """Where `word` stands as a whole word."""
         found = self._places.get(word)
-        if found is None and self._spaced is not None:
-            found = []
-            spaced, padded = self._spaced, f" {word} "
-            position = spaced.find(padded)
-            while position >= 0:
-                found.append(position)  # the leading space stands one before the text's first character
-                position = spaced.find(padded, position + len(word) + 1)
-            self._places[word] = found
-        elif found is None:
-            found = []
-            text, size = self.text, len(word)
-            position = text.find(word)
-            while position >= 0:
-                end = position + size
-                if (position == 0 or not _is_word(text[position - 1])) and (end == len(text) or not _is_word(text[end])):
-                    found.append(position)
-                position = text.find(word, position + 1)
-            self._places[word] = found
+        if found is None:
+            found = self._places[word] = list(self._find(word))
         return found
+
+    def _find(self, word: str) -> Iterator[int]:
+        if self._spaced is not None:  # " word " in the spaced text stands one before the word in the text
+            padded = f" {word} "
+            position = self._spaced.find(padded)
+            while position >= 0:
+                yield position
+                position = self._spaced.find(padded, position + len(word) + 1)
+            return
+        text, size = self.text, len(word)
+        position = text.find(word)
+        while position >= 0:
+            end = position + size
+            if (position == 0 or not _is_word(text[position - 1])) and (end == len(text) or not _is_word(text[end])):
+                yield position
+            position = text.find(word, position + 1)
 
     def digits(self) -> list[int]:
         if self._digits is None:
@@ -150,10 +161,6 @@ class _Index:
     def line_starts(self) -> Iterator[int]:
         yield 0
         yield from (position + 1 for position in self.char("\n"))
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"  # what `\w` matches in a str pattern
 
 
 @lru_cache(maxsize=8)
@@ -287,7 +294,7 @@ def _spelled(path: _Path, *, next_is_boundary: bool) -> set[Start] | None:
         run = _word_run(spelling)
         if path.boundary and run:
             found.add(_Word(run, exact=len(run) < len(spelling) or next_is_boundary))
-        elif not _WORD_CHAR.match(spelling[0]):
+        elif not _is_word(spelling[0]):
             found.add(_Char(spelling[0]))
         else:
             return None  # a letter anywhere, even inside words: too many places to be worth it
@@ -318,7 +325,7 @@ def _no_word_chars(item: tuple[Any, Any]) -> bool:
     for kind, value in arg:
         if str(kind) == "CATEGORY" and str(value) == "CATEGORY_SPACE":
             continue
-        if str(kind) == "LITERAL" and not _WORD_CHAR.match(chr(value)):
+        if str(kind) == "LITERAL" and not _is_word(chr(value)):
             continue
         return False
     return True
@@ -326,6 +333,6 @@ def _no_word_chars(item: tuple[Any, Any]) -> bool:
 
 def _word_run(spelling: str) -> str:
     end = 0
-    while end < len(spelling) and _WORD_CHAR.match(spelling[end]):
+    while end < len(spelling) and _is_word(spelling[end]):
         end += 1
     return spelling[:end]
