@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from service.facts import Channel, Facts, Strategy
 from service.facts_block import clean_value
 from service.rubric import Commitment, RubricResult, grade
-from service.rubric.types import ClaimKind
+from service.rubric.types import FOLLOWS_INJECTION, ClaimKind
 from service.schemas import InjectionReport, Suspicion
 
 # Instruction-like text, as (pattern, words one of which must occur for it to match). The patterns run on
@@ -209,5 +209,5 @@ def graded(
         return checks
     evidence = "; ".join(f'"{e}"' for e in report.evidence[:2])
     return checks.model_copy(
-        update={"passed": False, "blocked": f"follows instruction-like text from the facts ({evidence})"}
+        update={"passed": False, "blocked": f"{FOLLOWS_INJECTION} ({evidence})"}
     )

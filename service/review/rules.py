@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from service import errors
+from service.rubric.types import FOLLOWS_INJECTION
 from service.settings import Role
 
 ANONYMOUS = "anonymous"
@@ -75,6 +76,6 @@ def override_reasons(unsupported: int, injection_followed: bool, blocked: str | 
         reasons.append(f"{unsupported} claim(s) the facts do not support")
     if injection_followed:
         reasons.append("the draft appears to follow instructions injected in the facts")
-    if blocked and not (injection_followed and blocked.startswith("follows instruction")):
+    if blocked and not (injection_followed and blocked.startswith(FOLLOWS_INJECTION)):
         reasons.append(f"the checks never pass it: {blocked}")
     return reasons

@@ -72,6 +72,11 @@ class UnsupportedClaim(BaseModel):
     reason: str
 
 
+# How `blocked` begins when the draft follows instruction-like text from the facts (drafting.injection sets
+# it; the review rules read it, so an approval does not list the same reason twice).
+FOLLOWS_INJECTION = "follows instruction-like text from the facts"
+
+
 class RubricResult(BaseModel):
     """All criteria for one draft. Score is the mean of applicable criteria; faithfulness gates pass, and so
     does `blocked`: a text that is not a message (or, in the drafting pipeline, follows injected text)."""

@@ -221,13 +221,14 @@ def awaiting_publication(conn: Connection, channels: Sequence[str]) -> list[str]
     """Approved drafts on these channels whose publishing began and never ended: the last approval said it
     would publish, and no `published` or final `publish_failed` came after it (the service stopped while
     they were in flight). A draft approved while its channel had no webhook is not published later."""
-    approved = rows(conn, select(DraftRow).where(DraftRow.state == "approved", DraftRow.channel.in_(channels)))
-    pending = []
-    for row in approved:
-        ends = [e for e in events_of(conn, row.id) if e.kind in ("approved", "publish_failed", "published")]
-        if ends and ends[-1].kind == "approved" and ends[-1].detail.get("publish"):
-            pending.append(row.id)
-    return pending
+    approved = select(DraftRow.id).where(DraftRow.state == "approved", DraftRow.channel.in_(channels))
+    ends = select(EventRow).where(
+        EventRow.draft_id.in_(approved), EventRow.kind.in_(("approved", "publish_failed", "published"))
+    )
+    last: dict[str, EventRow] = {}
+    for event in rows(conn, ends.order_by(EventRow.id)):  # one query for all drafts, not one per draft
+        last[event.draft_id] = event
+    return [draft_id for draft_id, event in last.items() if event.kind == "approved" and event.detail.get("publish")]
 
 
 @dataclass(frozen=True)
