@@ -88,20 +88,27 @@ def statements(
     bootstrap: Annotated[
         int, typer.Option(min=0, help="Also give the AUC's 95% interval from this many resamples (e.g. 1000).")
     ] = 0,
+    statement_set: Annotated[
+        str,
+        typer.Option("--set", help="validation (evals/statements, never tuned on) or dev (evals/statements-dev)."),
+    ] = "validation",
 ) -> None:
     """How the rubric ranks real published statements: praised above criticized (AUC), per criterion."""
     import json
 
     from evals.calibrate import floors
-    from evals.statements import load_statements, measure, render_markdown
+    from evals.statements import FLOOR_KEYS, STATEMENT_SETS, load_statements, measure, render_markdown
 
-    report = measure(load_statements(), bootstrap=bootstrap)
+    if statement_set not in STATEMENT_SETS:
+        raise typer.BadParameter(f"unknown set {statement_set!r}; choose from {', '.join(STATEMENT_SETS)}",
+                                 param_hint="--set")
+    report = measure(load_statements(STATEMENT_SETS[statement_set]), bootstrap=bootstrap)
     markdown = render_markdown(report)
     out.mkdir(parents=True, exist_ok=True)
     (out / "statements.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
     (out / "statements.md").write_text(markdown, encoding="utf-8")
     typer.echo(markdown)
-    floor = floors().get("statements", {}).get("auc", 0.0)
+    floor = floors().get(FLOOR_KEYS[statement_set], {}).get("auc", 0.0)
     if check_floor and report.auc < floor:
         typer.secho(f"below floor: auc {report.auc:.3f} < {floor:.2f}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)

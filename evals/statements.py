@@ -3,7 +3,8 @@
 Each file holds an organisation's own words as published (verbatim, from a stored public page), the facts as
 the organisation knew them (from the coverage, not from the statement), and how the statement was received:
 `praised` or `criticized`, with the coverage that says so. The set validates the graders on real text; it
-never trains them. The figure is the AUC of the rubric's overall score: the chance that a praised statement
+never trains them. `evals/statements-dev/` is a second set in the same format, about other events, that the
+graders may be tuned on. The figure is the AUC of the rubric's overall score: the chance that a praised statement
 scores above a criticized one (ties count half).
 """
 
@@ -23,6 +24,11 @@ from service.rubric import RubricResult, grade
 from service.rubric.types import RUBRIC_CRITERIA
 
 STATEMENTS_DIR = Path(__file__).resolve().parent / "statements"
+# A second, disjoint set gathered later for tuning on real text, so the validation set above stays untouched.
+STATEMENTS_DEV_DIR = Path(__file__).resolve().parent / "statements-dev"
+STATEMENT_SETS = {"validation": STATEMENTS_DIR, "dev": STATEMENTS_DEV_DIR}
+# Each set's key in evals/calibration_floor.json.
+FLOOR_KEYS = {"validation": "statements", "dev": "statements-dev"}
 Reception = Literal["praised", "criticized"]
 
 

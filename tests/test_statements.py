@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evals.statements import auc, auc_interval, load_statements, measure
+from evals.statements import STATEMENTS_DEV_DIR, auc, auc_interval, load_statements, measure
 
 STATEMENTS = load_statements()
 
@@ -33,3 +33,12 @@ def test_the_auc_interval_is_seeded_and_narrows_to_a_point_when_the_groups_never
     low, high = auc_interval(praised, criticized, rounds=500, seed=3)
     assert 0.0 <= low < auc(praised, criticized) < high <= 1.0
     assert auc_interval(praised, criticized, rounds=500, seed=3) == (low, high)
+
+
+def test_the_tuning_set_is_about_other_events_than_the_validation_set() -> None:
+    """Tuning on statements-dev must not be tuning on the validation set by another name."""
+    dev = load_statements(STATEMENTS_DEV_DIR)
+    assert len(dev) >= 20 and {s.reception for s in dev} == {"praised", "criticized"}
+    assert not {s.id for s in dev} & {s.id for s in STATEMENTS}
+    assert not {s.text_source for s in dev} & {s.text_source for s in STATEMENTS}
+    assert not {(s.organization, s.year) for s in dev} & {(s.organization, s.year) for s in STATEMENTS}
