@@ -17,7 +17,10 @@ from service.rubric.quantities import MONTHS, WEEKDAYS
 from service.rubric.starts import finditer
 
 _NAME_TOKEN = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
-CANDIDATE = re.compile(rf"\b(?P<name>{_NAME_TOKEN}(?:\s+[A-Z]\.)?(?:\s+{_NAME_TOKEN}){{1,2}})\b")
+# Between the words of a name: spaces, never a line break (a heading's last word and the next line's first are
+# not a name: "A new approach to China\n\nLike many ...").
+_GAP = r"[^\S\r\n]+"
+CANDIDATE = re.compile(rf"\b(?P<name>{_NAME_TOKEN}(?:{_GAP}[A-Z]\.)?(?:{_GAP}{_NAME_TOKEN}){{1,2}})\b")
 TITLE_WORDS = (
     r"(?:Chief|CEO|CFO|COO|CTO|President|Vice|VP|Director|Head|Founder|Co-founder|Cofounder|Manager|Chair|"
     r"Chairman|Chairwoman|Chairperson|Owner|Partner|Lead|Officer|Executive|General|Managing|Senior|Principal|"
@@ -25,9 +28,9 @@ TITLE_WORDS = (
 )
 ATTRIBUTED = re.compile(
     rf"(?:\b(?i:said|says|wrote|explained|added|according to)\s+(?:our\s+)?(?:{TITLE_WORDS}[\w\s-]{{0,40}}?\s)?"
-    rf"(?P<after>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}))"
-    rf"|(?P<before>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}),?\s+(?:(?:our|the)\s+)?{TITLE_WORDS}"
-    rf"|(?:^|\n)[ \t]*(?:[-—–][ \t]*)?(?P<signed>{_NAME_TOKEN}(?:\s+[A-Z]\.)?(?:\s+{_NAME_TOKEN}){{1,2}})\s*(?:,|\n|$)",
+    rf"(?P<after>{_NAME_TOKEN}(?:{_GAP}{_NAME_TOKEN}){{1,2}}))"
+    rf"|(?P<before>{_NAME_TOKEN}(?:{_GAP}{_NAME_TOKEN}){{1,2}}),?\s+(?:(?:our|the)\s+)?{TITLE_WORDS}"
+    rf"|(?:^|\n)[ \t]*(?:[-—–][ \t]*)?(?P<signed>{_NAME_TOKEN}(?:{_GAP}[A-Z]\.)?(?:{_GAP}{_NAME_TOKEN}){{1,2}})\s*(?:,|\n|$)",
 )
 _NOT_NAMES = frozenset(
     {*(m.capitalize() for m in MONTHS), *(d.capitalize() for d in WEEKDAYS)}
@@ -120,6 +123,10 @@ _NOT_NAMES = frozenset(
 )
 
 
+# How much may follow a signature: a title, the organisation, an address or a phone number.
+CLOSING_CHARS = 300
+
+
 @dataclass(frozen=True)
 class Person:
     name: str
@@ -156,6 +163,8 @@ def people_in(text: str) -> list[Person]:
     for match in finditer(ATTRIBUTED, text):
         group = next(g for g in ("after", "before", "signed") if match.group(g))
         name = match.group(group)
+        if group == "signed" and not _signs_off(name, len(text) - match.end(group)):
+            continue
         if not any(t in _NOT_NAMES for t in name.split()):
             found.setdefault(name, Person(name, match.start(group), match.end(group)))
     for match in finditer(CANDIDATE, text):
@@ -164,6 +173,13 @@ def people_in(text: str) -> list[Person]:
                 found.setdefault(name, Person(name, start, start + len(name)))
                 break
     return sorted(found.values(), key=lambda p: p.start)
+
+
+def _signs_off(name: str, chars_after: int) -> bool:
+    """A line of capitalised words alone is a signature when it is a person's name or it closes the text (a
+    title, the organisation, a way to reach them may follow); anywhere else it is a heading ("What's Not
+    Changing")."""
+    return _plausible(name) or chars_after <= CLOSING_CHARS
 
 
 def _windows(name: str, start: int) -> list[tuple[str, int]]:
