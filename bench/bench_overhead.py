@@ -16,6 +16,7 @@ In each round, for each upstream delay and concurrency, it runs:
   service   - POST /v1/drafts with checks, drafts stored (SQLite, the default)
   unstored  - the same with TRUSTDRAFT_STORE_DRAFTS=false (what storing costs)
   nochecks  - options.checks=false, drafts stored
+  bare      - options.checks=false, nothing stored: the service's own floor (HTTP, validation, prompt, response)
 and reports per mode the median over rounds of p50/p95/p99, throughput, each round's excess over that
 round's direct run (median and range), the service's own time header and, pinned, the CPU per request of
 the measured process. Rounds alternate the modes so drift on the shared machine hits all of them alike.
@@ -156,6 +157,7 @@ async def run_view(view: View, delays: list[float], concurrencies: list[int], ro
                     "service": Service(stored, stored_pid, True),
                     "unstored": Service(unstored, unstored_pid, True),
                     "nochecks": Service(stored, stored_pid, False),
+                    "bare": Service(unstored, unstored_pid, False),
                 }
                 for concurrency in concurrencies:
                     total = max(40, concurrency * per_worker)
