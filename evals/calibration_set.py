@@ -5,6 +5,9 @@
 generalisation once it was tuned on); `second-writer/` holds drafts by another writer for 16 other fact sets,
 labelled by two independent annotators. `holdout/` is frozen: written for fact sets the graders never saw,
 labelled by two independent annotators and adjudicated, pinned by `holdout.sha256`, measured and never tuned on.
+`statements-dev` is real text: the published statements of evals/statements-dev/ with the labels of two
+independent annotators (evals/calibration/annotations/statements-dev-*.yaml), adjudicated where they differ;
+it is read from those files rather than copied into a folder of its own, and may be tuned on.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from service.facts import Channel, Facts, Strategy
 from service.rubric.types import Criterion
 
 ROOT = Path(__file__).resolve().parent / "calibration"
-SPLITS = ("dev", "second-writer", "holdout")
+LABELLED_STATEMENTS = "statements-dev"
+SPLITS = ("dev", "second-writer", "holdout", LABELLED_STATEMENTS)
+STATEMENTS_DEV = ROOT.parent / "statements-dev"
 
 
 class CalibrationCase(BaseModel):
@@ -67,10 +72,43 @@ def load_calibration(split: str | None = None, root: Path = ROOT) -> list[Calibr
         raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}, a group like dev/original, or all")
     cases = []
     for name in names:
+        if name == LABELLED_STATEMENTS:
+            cases += labelled_statements(root)
+            continue
         for path in sorted((root / name).rglob("*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             group = str(path.parent.relative_to(root))
             cases.append(CalibrationCase.model_validate({**data, "split": name.split("/", 1)[0], "group": group}))
+    return cases
+
+
+def labelled_statements(root: Path = ROOT, statements: Path = STATEMENTS_DEV) -> list[CalibrationCase]:
+    """The real statements of statements-dev as labelled cases: where the two annotators agree, their label;
+    where they differ, the adjudicated one. Empty until both annotators' files exist."""
+    folder = root / "annotations"
+    paths = [folder / f"{LABELLED_STATEMENTS}-{who}.yaml" for who in ("a", "b", "adjudicated")]
+    if not all(p.exists() for p in paths):
+        return []
+    first, second, decided = (yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in paths)
+    cases = []
+    for path in sorted(statements.glob("*.yaml")):
+        statement = yaml.safe_load(path.read_text(encoding="utf-8"))
+        a, b, settled = first[statement["id"]], second[statement["id"]], decided.get(statement["id"], {})
+        labels = {
+            criterion: settled.get("labels", {}).get(criterion, value)
+            for criterion, value in a["labels"].items()
+            if criterion in settled.get("labels", {}) or value == b["labels"][criterion]
+        }
+        if len(labels) != len(a["labels"]):
+            raise ValueError(f"{statement['id']}: the annotators differ on a label that was not adjudicated")
+        same_spans = sorted(a["invented"]) == sorted(b["invented"])
+        cases.append(CalibrationCase.model_validate({
+            **{key: statement[key] for key in ("id", "strategy", "channel", "facts", "text")},
+            "labels": labels,
+            "invented": a["invented"] if same_spans else settled["invented"],
+            "split": LABELLED_STATEMENTS,
+            "group": LABELLED_STATEMENTS,
+        }))
     return cases
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
+import yaml
 
-from evals.calibration_set import CalibrationCase, load_calibration
+from evals.calibration_set import CalibrationCase, labelled_statements, load_calibration
 from service.facts import Channel, Strategy
 from service.rubric.types import RUBRIC_CRITERIA, Criterion
 
@@ -51,3 +53,39 @@ def test_each_case_follows_the_guide(case: CalibrationCase) -> None:
         assert claim in case.text
     if case.channel is Channel.social_post and case.labels[Criterion.channel_fit]:
         assert len(case.text.strip()) <= 280
+
+
+def _labelled_statement_files(tmp_path: Path, adjudicated: dict[str, object]) -> tuple[Path, Path]:
+    """One real statement, two annotators who differ on sincerity and on the invented spans."""
+    statements, root = tmp_path / "statements", tmp_path / "calibration"
+    statements.mkdir()
+    (root / "annotations").mkdir(parents=True)
+    statement = {"id": "acme-2020-post", "strategy": "reactive", "channel": "blog_post", "reception": "praised",
+                 "facts": {"organization": "Acme", "summary": "Acme lost 40 parcels."},
+                 "text": "We lost 40 parcels on 3 May and we are sorry.\n"}
+    (statements / "acme-2020-post.yaml").write_text(yaml.safe_dump(statement))
+    labels = {c.value: True for c in RUBRIC_CRITERIA}
+    annotators = {"a": (labels, ["3 May"]), "b": ({**labels, "sincerity": False}, [])}
+    for who, (given, invented) in annotators.items():
+        entry = {"acme-2020-post": {"labels": given, "invented": invented}}
+        (root / "annotations" / f"statements-dev-{who}.yaml").write_text(yaml.safe_dump(entry))
+    (root / "annotations" / "statements-dev-adjudicated.yaml").write_text(yaml.safe_dump(adjudicated))
+    return root, statements
+
+
+def test_labelled_statements_keep_agreed_labels_and_take_the_adjudicated_ones(tmp_path: Path) -> None:
+    decided = {"acme-2020-post": {"labels": {"sincerity": False}, "invented": ["3 May"], "reason": "..."}}
+    [case] = labelled_statements(*_labelled_statement_files(tmp_path, decided))
+    assert case.labels[Criterion.sincerity] is False and case.labels[Criterion.ownership] is True
+    assert case.invented == ["3 May"] and case.split == "statements-dev" and case.text.startswith("We lost")
+
+
+def test_a_disagreement_nobody_adjudicated_is_an_error_not_a_silent_choice(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not adjudicated"):
+        labelled_statements(*_labelled_statement_files(tmp_path, {"acme-2020-post": {"labels": {}, "invented": []}}))
+
+
+def test_the_labelled_statements_are_the_tuning_set_of_real_text() -> None:
+    cases = load_calibration("statements-dev")
+    assert len(cases) >= 40 and all(set(c.labels) == set(RUBRIC_CRITERIA) for c in cases)
+    assert all(c.text[start:end] for c in cases for start, end in c.invented_spans())
