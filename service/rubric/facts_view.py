@@ -12,7 +12,7 @@ from service.facts import Facts
 from service.rubric import lexicon
 from service.rubric.derived import derived_quantities, field_texts
 from service.rubric.quantities import WHEN_KINDS, Quantity, extract
-from service.rubric.text import content_stems, stem
+from service.rubric.text import content_stems, split_sentences, stem
 
 # Words in the facts that say something went wrong (as stems).
 _WRONG_WORDS = frozenset(
@@ -133,6 +133,7 @@ class FactsView:
     stems: frozenset[str]
     org_stems: frozenset[str]
     summary: frozenset[str]
+    what_happened: frozenset[str]  # the summary's opening sentence: what happened, before what was done about it
     affected: frozenset[str]
     cause: frozenset[str]
     reasoning: frozenset[str]
@@ -201,6 +202,7 @@ def _view(key: str) -> FactsView:
         stems=content_stems(text),
         org_stems=org,
         summary=content_stems(facts.summary) - org,
+        what_happened=content_stems(split_sentences(facts.summary)[0].text) - org,
         affected=content_stems(facts.affected or "") - org,
         cause=content_stems(facts.cause or "") - org,
         reasoning=content_stems(facts.reasoning or "") - org,

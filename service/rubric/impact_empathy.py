@@ -161,10 +161,11 @@ def _counts_people(after: str) -> bool:
 
 
 def _harm_terms(ctx: Context) -> frozenset[str]:
-    """What happened to people, in the facts' words: the affected field and the summary, without the people
-    themselves, the calendar, or the cause (naming the cause is explanation, not impact)."""
+    """What happened to people, in the facts' words: the affected field and the summary's opening sentence
+    (what happened; a long summary goes on to the event's background and aftermath, none of it a harm),
+    without the people themselves, the calendar, or the cause (naming the cause is explanation, not impact)."""
     facts = ctx.facts
-    terms = facts.key_terms(facts.affected, facts.summary)
+    terms = facts.key_terms(facts.affected, facts.what_happened)
     if ctx.strategy is Strategy.proactive:
         terms |= facts.key_terms(facts.reasoning)
     terms = terms - _CALENDAR - facts.people_words - (facts.cause - facts.affected)

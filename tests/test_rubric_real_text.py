@@ -1,0 +1,40 @@
+"""What real published statements taught the graders (evals/statements-dev, labelled): facts written from the
+coverage are long, and a sentence about the event's background is not a statement of what it did to people."""
+
+from __future__ import annotations
+
+from service.rubric import grade
+from service.rubric.types import Criterion
+
+# Facts as a reporter would write them: what happened first, then the background and the aftermath.
+FACTS = {
+    "organization": "Northline Rail",
+    "summary": (
+        "On 4 March a Northline Rail train derailed near Carrow, injuring 22 passengers. The line opened in 1998 "
+        "and carries 40,000 people a day on new tilting trains bought in 2019. The company's chairman visited the "
+        "site and the regulator opened an inquiry."
+    ),
+    "affected": "22 passengers injured, four of them seriously; thousands of commuters delayed for three days.",
+    "cause": "A faulty set of points that had not been inspected on schedule.",
+}
+
+
+def impact(text: str) -> bool:
+    return grade(text, FACTS, "reactive", "press_statement").criterion(Criterion.impact_empathy).passed
+
+
+def test_background_from_a_long_summary_is_not_what_happened_to_people() -> None:
+    background = (
+        "Headline: Statement from Northline Rail\n\nOur line has carried passengers since 1998, and our tilting "
+        "trains, bought in 2019, are among the newest in the country. Our chairman visited the site today. We "
+        "will cooperate fully with the regulator's inquiry."
+    )
+    assert not impact(background)
+
+
+def test_the_harm_in_the_facts_own_terms_still_passes() -> None:
+    harm = (
+        "Headline: Statement from Northline Rail\n\nOn 4 March our train derailed near Carrow. 22 passengers were "
+        "injured, four of them seriously, and thousands of commuters were delayed for three days. I am sorry."
+    )
+    assert impact(harm)
