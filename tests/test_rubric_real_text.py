@@ -38,3 +38,25 @@ def test_the_harm_in_the_facts_own_terms_still_passes() -> None:
         "injured, four of them seriously, and thousands of commuters were delayed for three days. I am sorry."
     )
     assert impact(harm)
+
+
+def sincere(text: str) -> bool:
+    return grade(text, FACTS, "reactive", "press_statement").criterion(Criterion.sincerity).passed
+
+
+def test_an_apology_for_whatever_harm_may_have_been_caused_is_a_non_apology() -> None:
+    direct = "On 4 March our train derailed near Carrow and 22 passengers were hurt. We are sorry we let them down."
+    assert sincere(direct)
+    for hedged in (
+        "We apologise for any upset our service on 4 March might have caused.",
+        "We are sorry for any distress or worry the derailment near Carrow may have caused to passengers.",
+        "Northline Rail regrets for any harm that this may have created.",
+    ):
+        assert not sincere(f"On 4 March our train derailed near Carrow. {hedged}")
+
+
+def test_our_top_priority_is_a_stock_line_whichever_way_round() -> None:
+    assert not sincere(
+        "On 4 March our train derailed near Carrow and 22 passengers were hurt. We are sorry. Our top priority is "
+        "to make things right for everyone on board."
+    )

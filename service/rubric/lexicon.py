@@ -41,7 +41,9 @@ NON_APOLOGY = _rx(
     r"(?:\w+ )?(?:frustrat|inconvenien|disappoint|concern|difficult|upsetting|annoying|stressful)\w*|"
     r"\bfor (?:some|a few|those) (?:customers?|of you|users)\b.{0,40}\b(?:frustrat|inconvenien)\w*|"
     r"\bany inconvenience (?:this|that|it) (?:may|might) have caused\b|\bregret(?:s|ted)? (?:the|this) (?:situation|"
-    r"incident|issue|matter)\b|\bwe regret any\b"
+    r"incident|issue|matter)\b|\bwe regret any\b|"
+    # "for any offence our campaign may have caused", "any distress this may have caused": harm as a maybe
+    r"\b(?:apologi[sz]e|sorry|regret)\w* for any\b[^.!?\n]{0,80}?\b(?:may|might|could) have (?:caused|created)\b"
 )
 # Stock PR lines that by themselves make a statement read as boilerplate.
 BOILERPLATE = _rx(
@@ -49,7 +51,7 @@ BOILERPLATE = _rx(
     r"the \w+ of your \w+) (?:very |extremely |incredibly )?seriously\b|"
     r"\b(?:committed|dedicated) to (?:providing|delivering|offering|ensuring) (?:the )?(?:best|highest|excellent|"
     r"exceptional|world-class|outstanding|superior|the highest)\b|\b(?:is|are|remains?) our (?:top|number one|utmost|"
-    r"highest) priority\b|\bat the heart of everything\b|\bsecond to none\b|\bstrive (?:for|to deliver) excellence\b|"
+    r"highest) priority\b|\bour (?:top|number one|first|highest) priority (?:is|remains|will be)\b|\bat the heart of everything\b|\bsecond to none\b|\bstrive (?:for|to deliver) excellence\b|"
     r"\bthank (?:you|them|our \w+(?: and \w+)?) for (?:your|their) (?:patience|understanding)\b"
 )
 # Softer stock phrases: they count toward padding with the superlatives.
