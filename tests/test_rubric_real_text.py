@@ -60,3 +60,20 @@ def test_our_top_priority_is_a_stock_line_whichever_way_round() -> None:
         "On 4 March our train derailed near Carrow and 22 passengers were hurt. We are sorry. Our top priority is "
         "to make things right for everyone on board."
     )
+
+
+def acknowledges(text: str) -> bool:
+    return grade(text, FACTS, "reactive", "press_statement").criterion(Criterion.acknowledgment).passed
+
+
+def test_the_opening_names_what_happened_not_the_background_around_it() -> None:
+    background = (
+        "Headline: Northline Rail statement\n\nNorthline Rail's line opened in 1998 and carries 40,000 people a day "
+        "on new tilting trains bought in 2019. Our chairman visited the site, and the regulator has opened an "
+        "inquiry into the events of 4 March. We will share more soon."
+    )
+    assert not acknowledges(background)
+    assert acknowledges(
+        "Headline: Northline Rail statement\n\nOn 4 March one of our trains derailed near Carrow, and 22 "
+        "passengers were injured. We will share more soon."
+    )

@@ -21,10 +21,13 @@ _LARGE = re.compile(
 
 
 def check(ctx: Context) -> CriterionResult:
-    """Passes when the opening names the summary's key facts, including what went wrong or changed, unhedged."""
+    """Passes when the opening names what happened (the summary's opening sentence), including what went wrong
+    or changed, unhedged."""
     if not ctx.incident:
         return not_applicable(Criterion.acknowledgment, "proactive messages have no incident to acknowledge")
-    terms = ctx.facts.key_terms(ctx.facts.summary)
+    # What happened is the summary's opening sentence; facts written from coverage go on to background ("the line
+    # opened in 1998") that an opening can repeat without naming the event.
+    terms = ctx.facts.key_terms(ctx.facts.what_happened)
     opening = _opening(ctx)
     found = terms & frozenset().union(*(s.stems for s in opening))
     share = overlap(terms, found)
