@@ -102,7 +102,10 @@ def statements(
     if statement_set not in STATEMENT_SETS:
         raise typer.BadParameter(f"unknown set {statement_set!r}; choose from {', '.join(STATEMENT_SETS)}",
                                  param_hint="--set")
-    report = measure(load_statements(STATEMENT_SETS[statement_set]), bootstrap=bootstrap)
+    from evals.calibration_set import LABELLED_STATEMENTS, load_calibration
+
+    labelled = load_calibration(LABELLED_STATEMENTS) if statement_set == "dev" else None
+    report = measure(load_statements(STATEMENT_SETS[statement_set]), bootstrap=bootstrap, labelled=labelled)
     markdown = render_markdown(report)
     out.mkdir(parents=True, exist_ok=True)
     (out / "statements.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")

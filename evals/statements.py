@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from evals.calibrate import percentile_interval
+from evals.calibration_set import CalibrationCase
 from evals.cases import load_all
 from service.facts import Channel, Facts, Strategy
 from service.rubric import RubricResult, grade
@@ -101,6 +102,7 @@ class StatementsReport:
     scores: dict[str, float]  # id -> overall score
     auc_95: tuple[float, float] | None = None  # bootstrap interval, when asked for
     resamples: int = 0
+    labels_auc: float | None = None  # the annotators' labels as the score, where the set is labelled
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -112,16 +114,38 @@ class StatementsReport:
             "pass_criticized": round(self.pass_criticized, 3),
             "criteria": [{**vars(s), "auc": round(s.auc, 3)} for s in self.criteria],
             "scores": self.scores,
-        } | ({"auc_95": [round(v, 3) for v in self.auc_95], "resamples": self.resamples} if self.auc_95 else {})
+        } | ({"auc_95": [round(v, 3) for v in self.auc_95], "resamples": self.resamples} if self.auc_95 else {}) | (
+            {"labels_auc": round(self.labels_auc, 3)} if self.labels_auc is not None else {}
+        )
 
 
-def measure(statements: list[Statement], bootstrap: int = 0) -> StatementsReport:
-    """The AUC and each criterion's separation; with `bootstrap` rounds, the AUC's 95% interval too."""
+def labels_score(case: CalibrationCase) -> float:
+    """A labelled statement's score by its labels: the share of the criteria that apply which pass."""
+    applying = [v for v in case.labels.values() if v is not None]
+    return sum(applying) / len(applying) if applying else 0.0
+
+
+def measure(
+    statements: list[Statement], bootstrap: int = 0, labelled: list[CalibrationCase] | None = None
+) -> StatementsReport:
+    """The AUC and each criterion's separation; with `bootstrap` rounds, the AUC's 95% interval too; with the
+    statements' labels (`labelled`), the AUC the labels themselves reach: how far the rubric, applied by people,
+    separates praised from criticized."""
     graded = [(s, grade(s.text, s.facts, s.strategy, s.channel)) for s in statements]
     praised = [r for s, r in graded if s.reception == "praised"]
     criticized = [r for s, r in graded if s.reception == "criticized"]
     interval = auc_interval([r.score for r in praised], [r.score for r in criticized], bootstrap) if bootstrap else None
+    by_label = {c.id: labels_score(c) for c in labelled or []}
+    labels_auc = (
+        auc(
+            [by_label[s.id] for s in statements if s.reception == "praised" and s.id in by_label],
+            [by_label[s.id] for s in statements if s.reception == "criticized" and s.id in by_label],
+        )
+        if by_label
+        else None
+    )
     return StatementsReport(
+        labels_auc=labels_auc,
         auc_95=interval,
         resamples=bootstrap,
         statements=len(graded),
@@ -162,6 +186,12 @@ def render_markdown(report: StatementsReport) -> str:
             f" 95% interval of the AUC over {report.resamples} resamples of each group: "
             f"{report.auc_95[0]:.3f} - {report.auc_95[1]:.3f}."
             if report.auc_95
+            else ""
+        )
+        + (
+            f" The annotators' verdicts, read as a score (the share of applicable criteria passing), rank them "
+            f"with AUC {report.labels_auc:.3f}: how far the rubric itself, applied by people, separates them."
+            if report.labels_auc is not None
             else ""
         ),
         "",

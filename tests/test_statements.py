@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evals.statements import STATEMENTS_DEV_DIR, auc, auc_interval, load_statements, measure
+from evals.calibration_set import LABELLED_STATEMENTS, load_calibration
+from evals.statements import STATEMENTS_DEV_DIR, auc, auc_interval, labels_score, load_statements, measure
 
 STATEMENTS = load_statements()
 
@@ -42,3 +43,14 @@ def test_the_tuning_set_is_about_other_events_than_the_validation_set() -> None:
     assert not {s.id for s in dev} & {s.id for s in STATEMENTS}
     assert not {s.text_source for s in dev} & {s.text_source for s in STATEMENTS}
     assert not {(s.organization, s.year) for s in dev} & {(s.organization, s.year) for s in STATEMENTS}
+
+
+def test_the_labelled_tuning_set_says_how_far_the_rubric_itself_separates_the_statements() -> None:
+    dev, labelled = load_statements(STATEMENTS_DEV_DIR), load_calibration(LABELLED_STATEMENTS)
+    report = measure(dev, labelled=labelled)
+    assert report.labels_auc is not None and 0.5 < report.labels_auc <= 1.0
+    assert measure(STATEMENTS).labels_auc is None and "labels_auc" not in measure(STATEMENTS).to_json()
+    case = labelled[0].model_copy(update={"labels": {**labelled[0].labels}})
+    case.labels.update({c: None for c in list(case.labels)[:9]})
+    case.labels.update(dict(zip(list(case.labels)[9:], [True, True, False], strict=True)))
+    assert labels_score(case) == 2 / 3  # n/a is left out, not counted as a pass or a fail
