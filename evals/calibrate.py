@@ -287,7 +287,7 @@ def write_report(report: CalibrationReport, out: Path) -> list[Path]:
 
 # The first floor file was flat: the floors of the original dev set, now the group dev/original.
 LEGACY_GROUP = "dev/original"
-Floors = dict[str, dict[str, float]]  # group (dev, dev/original, holdout, statements) -> metric -> floor
+Floors = dict[str, dict[str, float]]  # group (dev, dev/original, holdout, statements-dev, statements) -> metric -> floor
 
 
 def parse_floors(text: str) -> Floors:
