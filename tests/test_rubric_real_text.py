@@ -19,8 +19,12 @@ FACTS = {
 }
 
 
+def passes(criterion: Criterion, text: str) -> bool:
+    return grade(text, FACTS, "reactive", "press_statement").criterion(criterion).passed
+
+
 def impact(text: str) -> bool:
-    return grade(text, FACTS, "reactive", "press_statement").criterion(Criterion.impact_empathy).passed
+    return passes(Criterion.impact_empathy, text)
 
 
 def test_background_from_a_long_summary_is_not_what_happened_to_people() -> None:
@@ -41,7 +45,7 @@ def test_the_harm_in_the_facts_own_terms_still_passes() -> None:
 
 
 def sincere(text: str) -> bool:
-    return grade(text, FACTS, "reactive", "press_statement").criterion(Criterion.sincerity).passed
+    return passes(Criterion.sincerity, text)
 
 
 def test_an_apology_for_whatever_harm_may_have_been_caused_is_a_non_apology() -> None:
@@ -63,7 +67,7 @@ def test_our_top_priority_is_a_stock_line_whichever_way_round() -> None:
 
 
 def acknowledges(text: str) -> bool:
-    return grade(text, FACTS, "reactive", "press_statement").criterion(Criterion.acknowledgment).passed
+    return passes(Criterion.acknowledgment, text)
 
 
 def test_the_opening_names_what_happened_not_the_background_around_it() -> None:
