@@ -81,3 +81,17 @@ def test_the_opening_names_what_happened_not_the_background_around_it() -> None:
         "Headline: Northline Rail statement\n\nOn 4 March one of our trains derailed near Carrow, and 22 "
         "passengers were injured. We will share more soon."
     )
+
+
+def test_a_reactive_message_that_opens_by_praising_itself_leads_with_something_else() -> None:
+    bragging = (
+        "Headline: Northline Rail statement\n\nNorthline Rail has been voted the most popular operator in the "
+        "region for five years running. On 4 March one of our trains derailed near Carrow and 22 passengers were "
+        "injured. We are sorry."
+    )
+    assert not passes(Criterion.strategy_fit, bragging)
+    incident_first = (
+        "Headline: Northline Rail statement\n\nOn 4 March one of our trains derailed near Carrow and 22 passengers "
+        "were injured. We are sorry. Our crews, who are the best in the industry, were on site within minutes."
+    )
+    assert passes(Criterion.strategy_fit, incident_first)

@@ -99,6 +99,15 @@ def _reactive(ctx: Context) -> CriterionResult:
         return verdict(
             Criterion.strategy_fit, False, Score.WRONG, [quote(spin)], "frames a public failure as good news"
         )
+    praise = _praise_first(ctx)
+    if praise is not None:
+        return verdict(
+            Criterion.strategy_fit,
+            False,
+            Score.FLAWED,
+            [quote(praise)],
+            "leads with praise of itself before it speaks of the incident",
+        )
     first = _first_mention(ctx, lenient=True)
     if first is None or (
         first not in ctx.draft.opening(share=0.4, minimum=3) and not _in_heading(first, ctx)
@@ -158,6 +167,25 @@ def _cheer_first(ctx: Context) -> Sentence | None:
         return None
     about_it = first.stems & ctx.facts.event_terms or INCIDENT_TALK.search(first.lower)
     return None if about_it or lexicon.APOLOGY.search(first.lower) else first
+
+
+# Self-praise: what a reactive message must not lead with ("our most successful launch ever", "the platform of
+# choice for millions", "record demand").
+PRAISE = re.compile(
+    r"\b(?:most successful|successful launch|a (?:huge |great )?success|record (?:demand|numbers|sales|year|levels?)|"
+    r"platform of choice|(?:most|more) popular|best[- ]selling|the best\b|proud of|heroic|a hero)\b"
+)
+
+
+def _praise_first(ctx: Context) -> Sentence | None:
+    """A reactive message whose first paragraph praises the organisation before it speaks of the incident."""
+    for sentence in _first_paragraph(ctx):
+        lowered = sentence.lower
+        if INCIDENT_TALK.search(lowered) or lexicon.APOLOGY.search(lowered) or sentence.stems & ctx.facts.event_terms:
+            return None
+        if lexicon.SUPERLATIVE.search(lowered) or PRAISE.search(lowered):
+            return sentence
+    return None
 
 
 def _spin_first(ctx: Context) -> Sentence | None:
