@@ -95,3 +95,10 @@ def test_a_reactive_message_that_opens_by_praising_itself_leads_with_something_e
         "were injured. We are sorry. Our crews, who are the best in the industry, were on site within minutes."
     )
     assert passes(Criterion.strategy_fit, incident_first)
+
+
+def test_a_promise_to_keep_people_informed_needs_a_real_when_or_where() -> None:
+    # "happens" and "everywhere" contain "app" and "here": neither says where the next update will be.
+    vague = "On 4 March a train derailed near Carrow. We will keep you informed so this never happens again, everywhere."
+    assert not passes(Criterion.ongoing_communication, vague)
+    assert passes(Criterion.ongoing_communication, "On 4 March a train derailed near Carrow. We will post updates here.")

@@ -74,9 +74,10 @@ def _facts_contact(sentence: Sentence, ctx: Context) -> bool:
     )
 
 
+# Where the update will be: whole words ("happens" has "app" in it, "everywhere" has "here").
+_WHERE = re.compile(r"\b(?:page|website|site|blog|app|email|inbox|here)\b")
+
+
 def _when_or_where(sentence: Sentence, ctx: Context) -> bool:
     kinds = {q.kind for q in ctx.draft.quantities_in(sentence)}
-    where = any(
-        w in sentence.lower for w in ("page", "website", "site", "blog", "app", "email", "inbox", "here")
-    )
-    return bool(kinds & WHEN_KINDS) or where
+    return bool(kinds & WHEN_KINDS) or bool(_WHERE.search(sentence.lower))
