@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.rubric.people import people_in
+from service.rubric.people import known_to, people_in
 
 BODY = "We are sorry for what happened on Tuesday. " * 20  # well over a signature block's length
 
@@ -28,3 +28,10 @@ def test_a_signature_closes_the_text_even_with_a_name_off_the_census_list() -> N
 
 def test_a_known_first_name_on_a_line_of_its_own_counts_anywhere() -> None:
     assert names(f"Daniel Reyes\n{BODY}") == ["Daniel Reyes"]
+
+
+def test_the_facts_know_a_person_by_name_or_surname_as_a_whole_word() -> None:
+    assert known_to("Tom Hall", "Statement by Tom Hall, chief executive")
+    assert known_to("Priya Hall", "Questions go to Mr Hall's office")
+    assert not known_to("Tom Hall", "Customers shall get a refund")
+    assert not known_to("Ann Lee", "Every employee was paid late")

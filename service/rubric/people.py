@@ -195,4 +195,6 @@ def known_to(person: str, facts_text: str) -> bool:
     """The facts mention this person: their full name, or their surname."""
     lowered = facts_text.lower()
     tokens = [t for t in person.split() if len(t) > 2]
-    return person.lower() in lowered or (bool(tokens) and tokens[-1].lower() in lowered)
+    # Whole words: "Hall" is not known from "shall", nor "Lee" from "employee".
+    surname = rf"\b{re.escape(tokens[-1].lower())}\b" if tokens else None
+    return person.lower() in lowered or (surname is not None and re.search(surname, lowered) is not None)
