@@ -5,9 +5,9 @@
 generalisation once it was tuned on); `second-writer/` holds drafts by another writer for 16 other fact sets,
 labelled by two independent annotators. `holdout/` is frozen: written for fact sets the graders never saw,
 labelled by two independent annotators and adjudicated, pinned by `holdout.sha256`, measured and never tuned on.
-`statements-dev` is real text: the published statements of evals/statements-dev/ with the labels of two
-independent annotators (evals/calibration/annotations/statements-dev-*.yaml), adjudicated where they differ;
-it is read from those files rather than copied into a folder of its own, and may be tuned on.
+`statements-dev` and `statements-dev-2` are real text: the published statements of evals/statements-dev/ (and
+its second-batch/) with the labels of two independent annotators (evals/calibration/annotations/<split>-*.yaml),
+adjudicated where they differ; they are read from those files rather than copied, and may be tuned on.
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from service.facts import Channel, Facts, Strategy
 from service.rubric.types import Criterion
 
 ROOT = Path(__file__).resolve().parent / "calibration"
-LABELLED_STATEMENTS = "statements-dev"
-SPLITS = ("dev", "second-writer", "holdout", LABELLED_STATEMENTS)
 STATEMENTS_DEV = ROOT.parent / "statements-dev"
+# Real statements labelled by two annotators: split -> the statements' folder. A later batch is a split of its
+# own, with its own floors, so that adding statements never moves an earlier batch's figures.
+LABELLED_STATEMENTS = {"statements-dev": STATEMENTS_DEV, "statements-dev-2": STATEMENTS_DEV / "second-batch"}
+SPLITS = ("dev", "second-writer", "holdout", *LABELLED_STATEMENTS)
 
 
 class CalibrationCase(BaseModel):
@@ -72,8 +74,8 @@ def load_calibration(split: str | None = None, root: Path = ROOT) -> list[Calibr
         raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}, a group like dev/original, or all")
     cases = []
     for name in names:
-        if name == LABELLED_STATEMENTS:
-            cases += labelled_statements(root)
+        if name in LABELLED_STATEMENTS:
+            cases += labelled_statements(name, root)
             continue
         for path in sorted((root / name).rglob("*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -82,16 +84,18 @@ def load_calibration(split: str | None = None, root: Path = ROOT) -> list[Calibr
     return cases
 
 
-def labelled_statements(root: Path = ROOT, statements: Path = STATEMENTS_DEV) -> list[CalibrationCase]:
-    """The real statements of statements-dev as labelled cases: where the two annotators agree, their label;
-    where they differ, the adjudicated one. Empty until both annotators' files exist."""
+def labelled_statements(
+    split: str = "statements-dev", root: Path = ROOT, statements: Path | None = None
+) -> list[CalibrationCase]:
+    """The real statements of a labelled split as cases: where the two annotators agree, their label; where
+    they differ, the adjudicated one. Empty until the annotators' files exist."""
     folder = root / "annotations"
-    paths = [folder / f"{LABELLED_STATEMENTS}-{who}.yaml" for who in ("a", "b", "adjudicated")]
+    paths = [folder / f"{split}-{who}.yaml" for who in ("a", "b", "adjudicated")]
     if not all(p.exists() for p in paths):
         return []
     first, second, decided = (yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in paths)
     cases = []
-    for path in sorted(statements.glob("*.yaml")):
+    for path in sorted((statements or LABELLED_STATEMENTS[split]).glob("*.yaml")):
         statement = yaml.safe_load(path.read_text(encoding="utf-8"))
         a, b, settled = first[statement["id"]], second[statement["id"]], decided.get(statement["id"], {})
         labels = {
@@ -106,8 +110,8 @@ def labelled_statements(root: Path = ROOT, statements: Path = STATEMENTS_DEV) ->
             **{key: statement[key] for key in ("id", "strategy", "channel", "facts", "text")},
             "labels": labels,
             "invented": a["invented"] if same_spans else settled["invented"],
-            "split": LABELLED_STATEMENTS,
-            "group": LABELLED_STATEMENTS,
+            "split": split,
+            "group": split,
         }))
     return cases
 

@@ -90,21 +90,29 @@ def statements(
     ] = 0,
     statement_set: Annotated[
         str,
-        typer.Option("--set", help="validation (evals/statements, never tuned on) or dev (evals/statements-dev)."),
+        typer.Option("--set", help="validation (evals/statements, never tuned on), or dev or dev2 (evals/statements-dev, "
+                     "its second-batch/): the sets to tune on."),
     ] = "validation",
 ) -> None:
     """How the rubric ranks real published statements: praised above criticized (AUC), per criterion."""
     import json
 
     from evals.calibrate import floors
-    from evals.statements import FLOOR_KEYS, STATEMENT_SETS, load_statements, measure, render_markdown
+    from evals.statements import (
+        FLOOR_KEYS,
+        LABELLED_SPLITS,
+        STATEMENT_SETS,
+        load_statements,
+        measure,
+        render_markdown,
+    )
 
     if statement_set not in STATEMENT_SETS:
         raise typer.BadParameter(f"unknown set {statement_set!r}; choose from {', '.join(STATEMENT_SETS)}",
                                  param_hint="--set")
-    from evals.calibration_set import LABELLED_STATEMENTS, load_calibration
+    from evals.calibration_set import load_calibration
 
-    labelled = load_calibration(LABELLED_STATEMENTS) if statement_set == "dev" else None
+    labelled = load_calibration(LABELLED_SPLITS[statement_set]) if statement_set in LABELLED_SPLITS else None
     report = measure(load_statements(STATEMENT_SETS[statement_set]), bootstrap=bootstrap, labelled=labelled)
     markdown = render_markdown(report)
     out.mkdir(parents=True, exist_ok=True)

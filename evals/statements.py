@@ -3,8 +3,8 @@
 Each file holds an organisation's own words as published (verbatim, from a stored public page), the facts as
 the organisation knew them (from the coverage, not from the statement), and how the statement was received:
 `praised` or `criticized`, with the coverage that says so. The set validates the graders on real text; it
-never trains them. `evals/statements-dev/` is a second set in the same format, about other events, that the
-graders may be tuned on. The figure is the AUC of the rubric's overall score: the chance that a praised statement
+never trains them. `evals/statements-dev/` (and its `second-batch/`) hold more statements in the same format,
+about other events, that the graders may be tuned on. The figure is the AUC of the rubric's overall score: the chance that a praised statement
 scores above a criticized one (ties count half).
 """
 
@@ -18,18 +18,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from evals.calibrate import percentile_interval
-from evals.calibration_set import CalibrationCase
+from evals.calibration_set import LABELLED_STATEMENTS, CalibrationCase
 from evals.cases import load_all
 from service.facts import Channel, Facts, Strategy
 from service.rubric import RubricResult, grade
 from service.rubric.types import RUBRIC_CRITERIA
 
 STATEMENTS_DIR = Path(__file__).resolve().parent / "statements"
-# A second, disjoint set gathered later for tuning on real text, so the validation set above stays untouched.
-STATEMENTS_DEV_DIR = Path(__file__).resolve().parent / "statements-dev"
-STATEMENT_SETS = {"validation": STATEMENTS_DIR, "dev": STATEMENTS_DEV_DIR}
+# Sets gathered later, about other events, for tuning on real text, so the validation set above stays untouched;
+# each is also labelled (the labelled split of the same name in evals/calibration_set.py).
+LABELLED_SPLITS = {"dev": "statements-dev", "dev2": "statements-dev-2"}
+STATEMENTS_DEV_DIR = LABELLED_STATEMENTS["statements-dev"]
+STATEMENT_SETS = {"validation": STATEMENTS_DIR} | {name: LABELLED_STATEMENTS[s] for name, s in LABELLED_SPLITS.items()}
 # Each set's key in evals/calibration_floor.json.
-FLOOR_KEYS = {"validation": "statements", "dev": "statements-dev"}
+FLOOR_KEYS = {"validation": "statements", **LABELLED_SPLITS}
 Reception = Literal["praised", "criticized"]
 
 

@@ -13,13 +13,13 @@ import pytest
 
 from evals.calibrate import Floors, below_floor, floors, parse_floors, run_calibration
 from evals.calibration_set import LABELLED_STATEMENTS, groups
-from evals.statements import STATEMENTS_DEV_DIR, load_statements, measure
+from evals.statements import FLOOR_KEYS, LABELLED_SPLITS, STATEMENT_SETS, load_statements, measure
 from tests.conftest import ROOT
 
 FLOOR_PATH = "evals/calibration_floor.json"
 
 
-LABELLED = ["dev", *groups(), LABELLED_STATEMENTS]
+LABELLED = ["dev", *groups(), *LABELLED_STATEMENTS]
 
 
 @pytest.mark.parametrize("group", LABELLED)
@@ -27,9 +27,10 @@ def test_agreement_stays_at_or_above_the_floors(group: str) -> None:
     assert below_floor(run_calibration(group), group) == []
 
 
-def test_real_statements_stay_at_or_above_their_floor() -> None:
-    assert measure(load_statements()).auc >= floors()["statements"]["auc"]
-    assert measure(load_statements(STATEMENTS_DEV_DIR)).auc >= floors()[LABELLED_STATEMENTS]["auc"]
+@pytest.mark.parametrize("statement_set", sorted(STATEMENT_SETS))
+def test_real_statements_stay_at_or_above_their_floor(statement_set: str) -> None:
+    assert measure(load_statements(STATEMENT_SETS[statement_set])).auc >= floors()[FLOOR_KEYS[statement_set]]["auc"]
+    assert set(LABELLED_SPLITS.values()) <= set(LABELLED_STATEMENTS)
 
 
 def test_the_floors_cover_every_group_and_criterion() -> None:

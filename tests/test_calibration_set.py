@@ -75,17 +75,20 @@ def _labelled_statement_files(tmp_path: Path, adjudicated: dict[str, object]) ->
 
 def test_labelled_statements_keep_agreed_labels_and_take_the_adjudicated_ones(tmp_path: Path) -> None:
     decided = {"acme-2020-post": {"labels": {"sincerity": False}, "invented": ["3 May"], "reason": "..."}}
-    [case] = labelled_statements(*_labelled_statement_files(tmp_path, decided))
+    [case] = labelled_statements("statements-dev", *_labelled_statement_files(tmp_path, decided))
     assert case.labels[Criterion.sincerity] is False and case.labels[Criterion.ownership] is True
     assert case.invented == ["3 May"] and case.split == "statements-dev" and case.text.startswith("We lost")
 
 
 def test_a_disagreement_nobody_adjudicated_is_an_error_not_a_silent_choice(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not adjudicated"):
-        labelled_statements(*_labelled_statement_files(tmp_path, {"acme-2020-post": {"labels": {}, "invented": []}}))
+        labelled_statements(
+            "statements-dev", *_labelled_statement_files(tmp_path, {"acme-2020-post": {"labels": {}, "invented": []}})
+        )
 
 
-def test_the_labelled_statements_are_the_tuning_set_of_real_text() -> None:
-    cases = load_calibration("statements-dev")
-    assert len(cases) >= 40 and all(set(c.labels) == set(RUBRIC_CRITERIA) for c in cases)
+@pytest.mark.parametrize("split", ["statements-dev", "statements-dev-2"])
+def test_the_labelled_statements_are_tuning_sets_of_real_text(split: str) -> None:
+    cases = load_calibration(split)
+    assert len(cases) >= 38 and all(set(c.labels) == set(RUBRIC_CRITERIA) for c in cases)
     assert all(c.text[start:end] for c in cases for start, end in c.invented_spans())

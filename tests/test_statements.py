@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evals.calibration_set import LABELLED_STATEMENTS, load_calibration
-from evals.statements import STATEMENTS_DEV_DIR, auc, auc_interval, labels_score, load_statements, measure
+import pytest
+
+from evals.calibration_set import load_calibration
+from evals.statements import (
+    LABELLED_SPLITS,
+    STATEMENT_SETS,
+    STATEMENTS_DEV_DIR,
+    auc,
+    auc_interval,
+    labels_score,
+    load_statements,
+    measure,
+)
 
 STATEMENTS = load_statements()
 
@@ -36,17 +47,24 @@ def test_the_auc_interval_is_seeded_and_narrows_to_a_point_when_the_groups_never
     assert auc_interval(praised, criticized, rounds=500, seed=3) == (low, high)
 
 
-def test_the_tuning_set_is_about_other_events_than_the_validation_set() -> None:
+@pytest.mark.parametrize("tuning_set", sorted(LABELLED_SPLITS))
+def test_the_tuning_sets_are_about_other_events_than_the_validation_set(tuning_set: str) -> None:
     """Tuning on statements-dev must not be tuning on the validation set by another name."""
-    dev = load_statements(STATEMENTS_DEV_DIR)
+    dev = load_statements(STATEMENT_SETS[tuning_set])
     assert len(dev) >= 20 and {s.reception for s in dev} == {"praised", "criticized"}
     assert not {s.id for s in dev} & {s.id for s in STATEMENTS}
     assert not {s.text_source for s in dev} & {s.text_source for s in STATEMENTS}
     assert not {(s.organization, s.year) for s in dev} & {(s.organization, s.year) for s in STATEMENTS}
 
 
+def test_the_tuning_sets_do_not_repeat_a_statement() -> None:
+    ids = [s.id for name in LABELLED_SPLITS for s in load_statements(STATEMENT_SETS[name])]
+    sources = [s.text_source for name in LABELLED_SPLITS for s in load_statements(STATEMENT_SETS[name])]
+    assert len(ids) == len(set(ids)) and len(sources) == len(set(sources))
+
+
 def test_the_labelled_tuning_set_says_how_far_the_rubric_itself_separates_the_statements() -> None:
-    dev, labelled = load_statements(STATEMENTS_DEV_DIR), load_calibration(LABELLED_STATEMENTS)
+    dev, labelled = load_statements(STATEMENTS_DEV_DIR), load_calibration(LABELLED_SPLITS["dev"])
     report = measure(dev, labelled=labelled)
     assert report.labels_auc is not None and 0.5 < report.labels_auc <= 1.0
     assert measure(STATEMENTS).labels_auc is None and "labels_auc" not in measure(STATEMENTS).to_json()
