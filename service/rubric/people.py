@@ -195,6 +195,7 @@ def known_to(person: str, facts_text: str) -> bool:
     """The facts mention this person: their full name, or their surname."""
     lowered = facts_text.lower()
     tokens = [t for t in person.split() if len(t) > 2]
-    # Whole words: "Hall" is not known from "shall", nor "Lee" from "employee".
-    surname = rf"\b{re.escape(tokens[-1].lower())}\b" if tokens else None
+    # From the start of a word: "Hall" is not known from "shall", nor "Lee" from "employee"; "Krebs" is from
+    # "KrebsOnSecurity".
+    surname = rf"\b{re.escape(tokens[-1].lower())}" if tokens else None
     return person.lower() in lowered or (surname is not None and re.search(surname, lowered) is not None)
