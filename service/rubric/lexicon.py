@@ -51,7 +51,8 @@ BOILERPLATE = _rx(
     r"the \w+ of your \w+) (?:very |extremely |incredibly )?seriously\b|"
     r"\b(?:committed|dedicated) to (?:providing|delivering|offering|ensuring) (?:the )?(?:best|highest|excellent|"
     r"exceptional|world-class|outstanding|superior|the highest)\b|\b(?:is|are|remains?) our (?:top|number one|utmost|"
-    r"highest) priority\b|\bour (?:top|number one|first|highest) priority (?:is|remains|will be)\b|\bat the heart of everything\b|\bsecond to none\b|\bstrive (?:for|to deliver) excellence\b|"
+    r"highest) priority\b|\bour (?:top|number one|first|highest) priority (?:is|remains|will be)\b|"
+    r"\bat the heart of everything\b|\bsecond to none\b|\bstrive (?:for|to deliver) excellence\b|"
     r"\bthank (?:you|them|our \w+(?: and \w+)?) for (?:your|their) (?:patience|understanding)\b"
 )
 # Softer stock phrases: they count toward padding with the superlatives.
