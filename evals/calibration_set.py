@@ -97,6 +97,8 @@ def labelled_statements(
     cases = []
     for path in sorted((statements or LABELLED_STATEMENTS[split]).glob("*.yaml")):
         statement = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if statement["id"] not in first or statement["id"] not in second:
+            raise ValueError(f"{statement['id']}: not labelled by both annotators ({split})")
         a, b, settled = first[statement["id"]], second[statement["id"]], decided.get(statement["id"], {})
         labels = {
             criterion: settled.get("labels", {}).get(criterion, value)

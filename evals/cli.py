@@ -98,6 +98,7 @@ def statements(
     import json
 
     from evals.calibrate import floors
+    from evals.calibration_set import load_calibration
     from evals.statements import (
         FLOOR_KEYS,
         LABELLED_SPLITS,
@@ -110,8 +111,6 @@ def statements(
     if statement_set not in STATEMENT_SETS:
         raise typer.BadParameter(f"unknown set {statement_set!r}; choose from {', '.join(STATEMENT_SETS)}",
                                  param_hint="--set")
-    from evals.calibration_set import load_calibration
-
     labelled = load_calibration(LABELLED_SPLITS[statement_set]) if statement_set in LABELLED_SPLITS else None
     report = measure(load_statements(STATEMENT_SETS[statement_set]), bootstrap=bootstrap, labelled=labelled)
     markdown = render_markdown(report)

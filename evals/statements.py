@@ -4,8 +4,8 @@ Each file holds an organisation's own words as published (verbatim, from a store
 the organisation knew them (from the coverage, not from the statement), and how the statement was received:
 `praised` or `criticized`, with the coverage that says so. The set validates the graders on real text; it
 never trains them. `evals/statements-dev/` (and its `second-batch/`) hold more statements in the same format,
-about other events, that the graders may be tuned on. The figure is the AUC of the rubric's overall score: the chance that a praised statement
-scores above a criticized one (ties count half).
+about other events, that the graders may be tuned on. The figure is the AUC of the rubric's overall score: the
+chance that a praised statement scores above a criticized one (ties count half).
 """
 
 from __future__ import annotations

@@ -92,3 +92,11 @@ def test_the_labelled_statements_are_tuning_sets_of_real_text(split: str) -> Non
     cases = load_calibration(split)
     assert len(cases) >= 38 and all(set(c.labels) == set(RUBRIC_CRITERIA) for c in cases)
     assert all(c.text[start:end] for c in cases for start, end in c.invented_spans())
+
+
+def test_a_statement_the_annotators_never_labelled_is_an_error(tmp_path: Path) -> None:
+    root, statements = _labelled_statement_files(tmp_path, {})
+    other = {**yaml.safe_load((statements / "acme-2020-post.yaml").read_text()), "id": "acme-2021-other"}
+    (statements / "acme-2021-other.yaml").write_text(yaml.safe_dump(other))
+    with pytest.raises(ValueError, match="not labelled by both annotators"):
+        labelled_statements("statements-dev", root, statements)
