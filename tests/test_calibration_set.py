@@ -95,7 +95,8 @@ def test_the_labelled_statements_are_tuning_sets_of_real_text(split: str) -> Non
 
 
 def test_a_statement_the_annotators_never_labelled_is_an_error(tmp_path: Path) -> None:
-    root, statements = _labelled_statement_files(tmp_path, {})
+    decided = {"acme-2020-post": {"labels": {"sincerity": False}, "invented": ["3 May"], "reason": "..."}}
+    root, statements = _labelled_statement_files(tmp_path, decided)
     other = {**yaml.safe_load((statements / "acme-2020-post.yaml").read_text()), "id": "acme-2021-other"}
     (statements / "acme-2021-other.yaml").write_text(yaml.safe_dump(other))
     with pytest.raises(ValueError, match="not labelled by both annotators"):
