@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evals.calibration_set import CalibrationCase, labelled_statements, load_calibration
+from evals.calibration_set import LABELLED_STATEMENTS, CalibrationCase, labelled_statements, load_calibration
 from service.facts import Channel, Strategy
 from service.rubric.types import RUBRIC_CRITERIA, Criterion
 
@@ -87,7 +87,7 @@ def test_a_disagreement_nobody_adjudicated_is_an_error_not_a_silent_choice(tmp_p
         )
 
 
-@pytest.mark.parametrize("split", ["statements-dev", "statements-dev-2"])
+@pytest.mark.parametrize("split", sorted(LABELLED_STATEMENTS))
 def test_the_labelled_statements_are_tuning_sets_of_real_text(split: str) -> None:
     cases = load_calibration(split)
     assert len(cases) >= 38 and all(set(c.labels) == set(RUBRIC_CRITERIA) for c in cases)
