@@ -5,8 +5,8 @@
 generalisation once it was tuned on); `second-writer/` holds drafts by another writer for 16 other fact sets,
 labelled by two independent annotators. `holdout/` is frozen: written for fact sets the graders never saw,
 labelled by two independent annotators and adjudicated, pinned by `holdout.sha256`, measured and never tuned on.
-`statements-dev` and `statements-dev-2` are real text: the published statements of evals/statements-dev/ (and
-its second-batch/) with the labels of two independent annotators (evals/calibration/annotations/<split>-*.yaml),
+`statements-dev`, `-2` and `-3` are real text: the published statements of evals/statements-dev/ (and its
+second-batch/ and third-batch/) with the labels of two independent annotators (evals/calibration/annotations/<split>-*.yaml),
 adjudicated where they differ; they are read from those files rather than copied, and may be tuned on.
 """
 
@@ -26,7 +26,11 @@ ROOT = Path(__file__).resolve().parent / "calibration"
 STATEMENTS_DEV = ROOT.parent / "statements-dev"
 # Real statements labelled by two annotators: split -> the statements' folder. A later batch is a split of its
 # own, with its own floors, so that adding statements never moves an earlier batch's figures.
-LABELLED_STATEMENTS = {"statements-dev": STATEMENTS_DEV, "statements-dev-2": STATEMENTS_DEV / "second-batch"}
+LABELLED_STATEMENTS = {
+    "statements-dev": STATEMENTS_DEV,
+    "statements-dev-2": STATEMENTS_DEV / "second-batch",
+    "statements-dev-3": STATEMENTS_DEV / "third-batch",
+}
 SPLITS = ("dev", "second-writer", "holdout", *LABELLED_STATEMENTS)
 
 

@@ -90,8 +90,8 @@ def statements(
     ] = 0,
     statement_set: Annotated[
         str,
-        typer.Option("--set", help="validation (evals/statements, never tuned on), or dev or dev2 (evals/statements-dev, "
-                     "its second-batch/): the sets to tune on."),
+        typer.Option("--set", help="validation (evals/statements, never tuned on), or dev, dev2 or dev3 (evals/statements-dev, "
+                     "its second-batch/, third-batch/): the sets to tune on."),
     ] = "validation",
 ) -> None:
     """How the rubric ranks real published statements: praised above criticized (AUC), per criterion."""

@@ -3,7 +3,7 @@
 Each file holds an organisation's own words as published (verbatim, from a stored public page), the facts as
 the organisation knew them (from the coverage, not from the statement), and how the statement was received:
 `praised` or `criticized`, with the coverage that says so. The set validates the graders on real text; it
-never trains them. `evals/statements-dev/` (and its `second-batch/`) hold more statements in the same format,
+never trains them. `evals/statements-dev/` (and its `second-batch/`, `third-batch/`) hold more statements in the same format,
 about other events, that the graders may be tuned on. The figure is the AUC of the rubric's overall score: the
 chance that a praised statement scores above a criticized one (ties count half).
 """
@@ -27,7 +27,7 @@ from service.rubric.types import RUBRIC_CRITERIA
 STATEMENTS_DIR = Path(__file__).resolve().parent / "statements"
 # Sets gathered later, about other events, for tuning on real text, so the validation set above stays untouched;
 # each is also labelled (the labelled split of the same name in evals/calibration_set.py).
-LABELLED_SPLITS = {"dev": "statements-dev", "dev2": "statements-dev-2"}
+LABELLED_SPLITS = {"dev": "statements-dev", "dev2": "statements-dev-2", "dev3": "statements-dev-3"}
 STATEMENTS_DEV_DIR = LABELLED_STATEMENTS["statements-dev"]
 STATEMENT_SETS = {"validation": STATEMENTS_DIR} | {name: LABELLED_STATEMENTS[s] for name, s in LABELLED_SPLITS.items()}
 # Each set's key in evals/calibration_floor.json.

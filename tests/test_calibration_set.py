@@ -90,7 +90,7 @@ def test_a_disagreement_nobody_adjudicated_is_an_error_not_a_silent_choice(tmp_p
 @pytest.mark.parametrize("split", sorted(LABELLED_STATEMENTS))
 def test_the_labelled_statements_are_tuning_sets_of_real_text(split: str) -> None:
     cases = load_calibration(split)
-    assert len(cases) >= 38 and all(set(c.labels) == set(RUBRIC_CRITERIA) for c in cases)
+    assert len(cases) >= 25 and all(set(c.labels) == set(RUBRIC_CRITERIA) for c in cases)
     assert all(c.text[start:end] for c in cases for start, end in c.invented_spans())
 
 
