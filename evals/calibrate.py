@@ -201,10 +201,6 @@ async def judge_agreement(cases: list[CalibrationCase], split: str, judge: Any) 
 Graded = list[tuple[CalibrationCase, RubricResult]]
 
 
-def run_agreement(cases: list[CalibrationCase], split: str) -> CalibrationReport:
-    return agreement_of(grade_cases(cases), split)
-
-
 def grade_cases(cases: list[CalibrationCase]) -> Graded:
     return [(case, grade(case.text, case.facts, case.strategy, case.channel)) for case in cases]
 

@@ -104,10 +104,11 @@ def labelled_statements(
         if statement["id"] not in first or statement["id"] not in second:
             raise ValueError(f"{statement['id']}: not labelled by both annotators ({split})")
         a, b, settled = first[statement["id"]], second[statement["id"]], decided.get(statement["id"], {})
+        settled_labels = settled.get("labels", {})
         labels = {
-            criterion: settled.get("labels", {}).get(criterion, value)
+            criterion: settled_labels.get(criterion, value)
             for criterion, value in a["labels"].items()
-            if criterion in settled.get("labels", {}) or value == b["labels"][criterion]
+            if criterion in settled_labels or value == b["labels"][criterion]
         }
         if len(labels) != len(a["labels"]):
             raise ValueError(f"{statement['id']}: the annotators differ on a label that was not adjudicated")
