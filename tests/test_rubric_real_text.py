@@ -102,3 +102,43 @@ def test_a_promise_to_keep_people_informed_needs_a_real_when_or_where() -> None:
     vague = "On 4 March a train derailed near Carrow. We will keep you informed so this never happens again, everywhere."
     assert not passes(Criterion.ongoing_communication, vague)
     assert passes(Criterion.ongoing_communication, "On 4 March a train derailed near Carrow. We will post updates here.")
+
+
+def unsupported(text: str) -> list[str]:
+    return [c.text for c in grade(text, FACTS, "reactive", "press_statement").unsupported]
+
+
+def test_a_phone_number_version_or_heading_label_is_not_a_figure() -> None:
+    """Digits that name something (a phone line, a software version, "Finding 1:") claim nothing; a figure the
+    facts do not give, written beside them, is still an unsupported claim."""
+    opening = "On 4 March our train derailed near Carrow and 22 passengers were injured. We are sorry."
+    for naming in (
+        "If you have questions, call our free line on 1-877-847-8408.",
+        "Call us on 0800 123 4567 or, from abroad, +44 20 7946 0958.",
+        "Call (555) 010-7788 at any hour.",
+        "The signalling software, version 4.2.11, has been checked.",
+        "We have written up what we found.\nFinding 2: the points had not been inspected on schedule.",
+    ):
+        assert unsupported(f"{opening} {naming}") == [], naming
+    assert unsupported(f"{opening} Call us on 0800 123 4567. We have refunded 913 tickets.") == ["913"]
+
+
+def test_a_phone_number_is_not_the_count_of_people_affected() -> None:
+    """A line number near the facts' count ("877" for about 1,000 residents) does not say who was affected."""
+    facts = {**FACTS, "affected": "About 1,000 residents of Carrow, evacuated for a night."}
+    contact = (
+        "Dear neighbour,\nWe wanted to give you a status update and see if you had any concerns.\n"
+        "If you have any questions, please call our community line at 1-877-847-8408."
+    )
+    result = grade(contact, facts, "reactive", "email")
+    assert not result.criterion(Criterion.impact_empathy).passed
+    told = contact.replace("If you have", "About 1,000 of you were evacuated for a night. If you have")
+    assert grade(told, facts, "reactive", "email").criterion(Criterion.impact_empathy).passed
+
+
+def test_sorry_to_have_missed_you_is_a_courtesy_not_an_apology() -> None:
+    courteous = (
+        "We are sorry to have missed you. On 4 March our train derailed near Carrow and 22 passengers were injured."
+    )
+    assert not sincere(courteous)
+    assert sincere(courteous.replace("We are sorry to have missed you.", "We are sorry.") + " We let them down.")

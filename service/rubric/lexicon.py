@@ -30,6 +30,10 @@ CONTRITION = _rx(
     r"is unacceptable|was not acceptable)\b|\bwe (?:are|am|'re) (?:ashamed|embarrassed)\b|"
     r"\bwe regret that we\b|\bi regret that (?:we|i)\b"
 )
+# "Sorry to have missed you" on a doorstep note is a courtesy, not an apology for anything that happened.
+COURTESY_SORRY = _rx(
+    r"\bsorry (?:to have missed you|(?:that )?we (?:have )?missed you|to see you go|to bother you|to interrupt)\b"
+)
 NON_APOLOGY = _rx(
     r"\b(?:regret|apologi[sz]e for|sorry for) (?:any|all) (?:inconvenience|confusion|disruption|trouble|frustration|"
     r"issues?|concerns?|difficult(?:y|ies)|impact)\b|"
