@@ -142,3 +142,20 @@ def test_sorry_to_have_missed_you_is_a_courtesy_not_an_apology() -> None:
     )
     assert not sincere(courteous)
     assert sincere(courteous.replace("We are sorry to have missed you.", "We are sorry.") + " We let them down.")
+
+
+def test_more_than_or_fewer_than_bounds_a_figure_from_one_side() -> None:
+    """"About 1,300" restates 1,340; "over 1,200" is true of it; "over 1,500" and "fewer than 1,200" say
+    something the facts do not."""
+    facts = {**FACTS, "affected": "1,340 passengers delayed overnight; 85% of trains ran on time that week."}
+
+    def claims(text: str) -> list[str]:
+        return [c.text for c in grade(text, facts, "reactive", "press_statement").unsupported]
+
+    opening = "On 4 March our train derailed near Carrow."
+    for consistent in ("About 1,300 passengers", "Over 1,200 passengers", "Fewer than 1,500 passengers"):
+        assert claims(f"{opening} {consistent} were delayed overnight.") == [], consistent
+    for beyond in ("Over 1,500 passengers", "Fewer than 1,200 passengers"):
+        assert claims(f"{opening} {beyond} were delayed overnight.") != [], beyond
+    assert claims(f"{opening} More than 80% of trains ran on time that week.") == []
+    assert claims(f"{opening} Over 96% of trains ran on time that week.") == ["96%"]

@@ -31,6 +31,9 @@ _APPROX = re.compile(
     r"just under|more than|over|at least|fewer than|less than|under|upwards of|an estimated)\s*$",
     re.I,
 )
+# Hedges that bound a figure from one side: "over 96%" is not "about" 85%, it says more than the facts do.
+_AT_LEAST = re.compile(r"\b(?:more than|over|at least|upwards of|just over)\s*$", re.I)
+_AT_MOST = re.compile(r"\b(?:fewer than|less than|under|up to|just under)\s*$", re.I)
 _RHETORICAL = re.compile(r"\bwhether\b[^.]*\bor\b")
 # "1." or "2)" opening a line: a list's numbering.
 _LIST_LABEL = re.compile(r"(?:(?<=\n)|(?<=\A))[ \t]*\d{1,2}[.)]\s")
@@ -57,8 +60,10 @@ def unsupported_figures(ctx: Context) -> list[UnsupportedClaim]:
 def supported(claim: Quantity, ctx: Context, text: str, known: list[Quantity]) -> bool:
     if _written_in_facts(" ".join(claim.text.lower().split()), ctx):
         return True
-    hedge = _APPROX.search(text[max(0, claim.start - 24) : claim.start])
-    return any(same(claim, fact, hedged=bool(hedge)) for fact in known) or _weekday_known(claim, ctx)
+    before = text[max(0, claim.start - 24) : claim.start]
+    hedge = _APPROX.search(before)
+    side = 1 if _AT_LEAST.search(before) else -1 if _AT_MOST.search(before) else 0
+    return any(same(claim, fact, hedged=bool(hedge), side=side) for fact in known) or _weekday_known(claim, ctx)
 
 
 def _written_in_facts(written: str, ctx: Context) -> bool:
@@ -70,15 +75,16 @@ def _weekday_known(claim: Quantity, ctx: Context) -> bool:
     return claim.kind == QuantityKind.weekday and str(claim.value[0]) in ctx.facts.lower
 
 
-def same(claim: Quantity, fact: Quantity, *, hedged: bool) -> bool:
+def same(claim: Quantity, fact: Quantity, *, hedged: bool, side: int = 0) -> bool:
+    """The claim restates the fact; `side` 1 when the claim is a lower bound ("more than"), -1 an upper one."""
     if claim.kind in NUMERIC_KINDS and fact.kind in NUMERIC_KINDS:
-        return _numbers_match(claim, fact, hedged)
+        return _numbers_match(claim, fact, hedged, side)
     if claim.kind in CALENDAR_KINDS:
         return _dates_match(claim, fact)
     return claim.kind == fact.kind and claim.value == fact.value
 
 
-def _numbers_match(claim: Quantity, fact: Quantity, hedged: bool) -> bool:
+def _numbers_match(claim: Quantity, fact: Quantity, hedged: bool, side: int = 0) -> bool:
     # A bare number may restate a figure, amount or percentage (not a duration, which is kept in hours);
     # an amount, a percentage or a duration must match its own kind ("$2" is not supported by "two reporters").
     if claim.kind == QuantityKind.number:
@@ -88,6 +94,8 @@ def _numbers_match(claim: Quantity, fact: Quantity, hedged: bool) -> bool:
         return False
     a, b = float(claim.value[0]), float(fact.value[0])
     tolerance = 0.2 if hedged else 0.005
+    if side and (b - a) * side < -0.005 * max(abs(a), abs(b), 1e-9):
+        return False  # the known figure lies on the other side of the bound
     if abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9):
         return True
     return claim.kind == QuantityKind.duration and _rounded(claim, a, b)
