@@ -159,3 +159,26 @@ def test_more_than_or_fewer_than_bounds_a_figure_from_one_side() -> None:
         assert claims(f"{opening} {beyond} were delayed overnight.") != [], beyond
     assert claims(f"{opening} More than 80% of trains ran on time that week.") == []
     assert claims(f"{opening} Over 96% of trains ran on time that week.") == ["96%"]
+
+
+def test_a_magnitude_in_words_needs_a_figure_in_the_facts_within_it() -> None:
+    """"Thousands of" is a figure: supported by the facts' 1,340 or their own "thousands of", not by nothing."""
+    facts = {
+        "organization": "Northline Rail",
+        "summary": "On 4 March a Northline Rail train derailed near Carrow.",
+        "affected": "1,340 passengers delayed overnight.",
+    }
+
+    def claims(text: str) -> list[str]:
+        return [c.text for c in grade(text, facts, "reactive", "press_statement").unsupported]
+
+    opening = "On 4 March our train derailed near Carrow."
+    assert claims(f"{opening} Thousands of passengers were delayed overnight.") == []
+    assert claims(f"{opening} Hundreds of passengers were delayed overnight.") == []
+    assert claims(f"{opening} Millions of passengers were delayed overnight.") == ["Millions of"]
+    assert claims(f"{opening} We have had hundreds of thousands of emails about it.") == ["hundreds of thousands of"]
+    assert claims(f"{opening} Dozens of staff worked through the night.") == ["Dozens of"]
+    # Facts with no figure at all: their own "thousands of commuters" supports the same words.
+    unnumbered = {"organization": "Northline Rail", "summary": "A train derailed near Carrow; thousands of commuters were delayed."}
+    said = "A train derailed near Carrow. Thousands of commuters were delayed, and millions of you read about it."
+    assert [c.text for c in grade(said, unnumbered, "reactive", "press_statement").unsupported] == ["millions of"]

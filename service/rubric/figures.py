@@ -10,6 +10,7 @@ import re
 
 from service.rubric.base import Context
 from service.rubric.quantities import CALENDAR_KINDS, NUMERIC_KINDS, Quantity, QuantityKind
+from service.rubric.starts import could_start, finditer
 from service.rubric.text import Sentence, stem
 from service.rubric.types import ClaimKind, UnsupportedClaim
 
@@ -41,10 +42,11 @@ _LABEL_NUMBER = re.compile(r"\b(?:step|phase|part|chapter|page|line|option|numbe
 
 
 def unsupported_figures(ctx: Context) -> list[UnsupportedClaim]:
-    """Every figure, date and time in the draft that the facts do not support."""
+    """Every figure, date and time in the draft that the facts do not support, and every magnitude in words
+    ("thousands of", "hundreds of") that no figure in the facts falls within."""
     text = ctx.draft.text
     known = [*ctx.facts.quantities, *ctx.facts.derived]
-    return [
+    figures = [
         UnsupportedClaim(
             kind=_CLAIM_KIND[q.kind],
             text=q.text,
@@ -55,6 +57,39 @@ def unsupported_figures(ctx: Context) -> list[UnsupportedClaim]:
         for q in ctx.draft.quantities
         if not (_incidental(q, ctx) or supported(q, ctx, text, known))
     ]
+    return sorted([*figures, *_unsupported_magnitudes(ctx, known)], key=lambda c: c.start)
+
+
+# "Dozens of", "hundreds of", "tens of thousands of": how many, in words, and the counts each can stand for
+# (generously: "hundreds" up to 2,000, "thousands" up to a million; a magnitude is a manner of speaking).
+_MAGNITUDE = re.compile(r"\b(?:(?P<tens>tens|hundreds) of )?(?P<size>dozens|hundreds|thousands|millions|billions) of\b")
+_SPAN = {
+    "dozens": (12.0, 200.0),
+    "hundreds": (100.0, 2e3),
+    "thousands": (1e3, 1e6),
+    "tens of thousands": (1e4, 2e5),
+    "hundreds of thousands": (1e5, 2e6),
+    "millions": (1e6, 1e9),
+    "billions": (1e9, 1e12),
+}
+
+
+def _unsupported_magnitudes(ctx: Context, known: list[Quantity]) -> list[UnsupportedClaim]:
+    lower = ctx.draft.lower
+    if " of" not in lower or not could_start(_MAGNITUDE, lower):
+        return []
+    counts = [float(q.value[0]) for q in known if q.kind in (QuantityKind.number, QuantityKind.money)]
+    found = []
+    for match in finditer(_MAGNITUDE, lower):
+        if ctx.facts.contains_figure(match.group(0)):
+            continue
+        tens, size = match.group("tens"), match.group("size")
+        low, high = _SPAN.get(f"{tens} of {size}" if tens else size, _SPAN[size])
+        if not any(low <= count < high for count in counts):
+            start, end = match.span()
+            reason = "a magnitude no figure in the facts falls within"
+            found.append(UnsupportedClaim(kind=ClaimKind.figure, text=ctx.draft.text[start:end], start=start, end=end, reason=reason))
+    return found
 
 
 def supported(claim: Quantity, ctx: Context, text: str, known: list[Quantity]) -> bool:
