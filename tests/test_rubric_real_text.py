@@ -182,3 +182,22 @@ def test_a_magnitude_in_words_needs_a_figure_in_the_facts_within_it() -> None:
     unnumbered = {"organization": "Northline Rail", "summary": "A train derailed near Carrow; thousands of commuters were delayed."}
     said = "A train derailed near Carrow. Thousands of commuters were delayed, and millions of you read about it."
     assert [c.text for c in grade(said, unnumbered, "reactive", "press_statement").unsupported] == ["millions of"]
+
+
+def test_a_record_or_a_rank_is_a_comparison_the_facts_must_make() -> None:
+    """"The most successful launch in our history", "the best phone ever", "the industry leader in reliability"
+    claim a standing over others; the facts' own record ("the largest recall in the company's history") is not."""
+    def kinds(text: str, facts: dict[str, str] = FACTS) -> list[str]:
+        return [c.kind.value for c in grade(text, facts, "reactive", "press_statement").unsupported]
+
+    opening = "On 4 March our train derailed near Carrow and 22 passengers were injured. We are sorry."
+    for boast in (
+        "Our new trains were the most successful launch in Northline's history.",
+        "These are the safest trains ever built in this country.",
+        "Northline remains the industry leader in reliability.",
+        "We are the operator of choice for commuters across the region.",
+    ):
+        assert kinds(f"{opening} {boast}") == ["comparison"], boast
+    recalled = {**FACTS, "summary": FACTS["summary"] + " It is the largest recall in the company's history."}
+    assert kinds(f"{opening} This is the largest recall in the company's history.", recalled) == []
+    assert kinds(f"{opening} Our staff have worked through the night since.") == []

@@ -78,8 +78,12 @@ _COMPARISON = re.compile(
     r"\b(?:lowest|cheapest|highest|best|fastest|safest|largest|biggest|only|first|most \w+|least \w+|fewest|"
     r"cheaper|lower|higher|better|faster)\b[^.;]{0,60}\b(?:of any|than (?:any|all|other|most|our competitors|"
     r"the (?:industry|market|average|competition))|in the (?:industry|market|country|sector|world|uk|us|region)|"
-    r"on the market|of (?:its|our|their) competitors|anywhere)\b|"
-    r"\b\w+ (?:in|out of) (?:every )?\w+ (?:of )?(?:its|our|their) competitors\b"
+    r"on the market|of (?:its|our|their) competitors|anywhere|around the world|"
+    r"in (?:\w+['’]s |our |its |their |the company['’]s )?(?:\w+ )?history)\b|"
+    r"\b(?:best|largest|biggest|safest|fastest|most \w+)(?: \w+){0,2} ever\b|"
+    r"\b\w+ (?:in|out of) (?:every )?\w+ (?:of )?(?:its|our|their) competitors\b|"
+    # A rank claimed outright: "the industry leader in reliability", "the platform of choice".
+    r"\b(?:the|a) (?:industry|market|world|global) leader\b(?: in \w+)?|\bthe [\w-]+ (?:\w+ )?of choice\b"
 )
 _ENDORSEMENT = re.compile(
     r"\b(?:recommended|approved|endorsed|certified|accredited|praised|backed) by\b[^.;,]{0,40}|"
