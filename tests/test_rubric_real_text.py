@@ -201,3 +201,13 @@ def test_a_record_or_a_rank_is_a_comparison_the_facts_must_make() -> None:
     recalled = {**FACTS, "summary": FACTS["summary"] + " It is the largest recall in the company's history."}
     assert kinds(f"{opening} This is the largest recall in the company's history.", recalled) == []
     assert kinds(f"{opening} Our staff have worked through the night since.") == []
+
+
+def test_a_schedule_for_what_is_published_says_when_the_next_update_comes() -> None:
+    def ongoing(text: str) -> bool:
+        return grade(text, FACTS, "proactive", "social_post").criterion(Criterion.ongoing_communication).passed
+
+    figures = "Here is where your fare goes: 41p staff, 22p track, 9p profit."
+    assert ongoing(f"{figures} New figures every January.")
+    assert ongoing(f"{figures} We'll refresh the numbers every January.")
+    assert not ongoing(f"{figures} Our ticket offices close every Sunday.")

@@ -267,13 +267,21 @@ FUTURE_ACTION = _rx(
     r"(?:\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|the end of)"
 )
+# A recurring when: "every January", "each quarter".
+_EVERY = (
+    r"(?:every|each) (?:quarter|month|week|year|day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december)"
+)
 FOLLOW_UP = _rx(
     r"\b(?:next update|further update|another update|update (?:you|this|here|again|by|on|at|every|within)|"
     r"keep (?:you|everyone|all of you|customers|staff|our \w+) (?:updated|informed|posted)|will (?:share|publish|post|"
     r"report|write|email|contact|update|let you know|follow up|be in touch|reach out|send)|let you know|follow(?:-| )up|"
     r"check (?:back|our)|status page|stay tuned|more (?:details|information) (?:soon|to come|by|on)|"
     r"details (?:on|at|in|here)|read more|more (?:on|at) our|updates? here|daily updates?|in detail|"
-    r"update (?:it|them|the list|this list)|every (?:quarter|month|week|year|friday|monday)|next (?:report|look|one))\b"
+    r"update (?:it|them|the list|this list)|next (?:report|look|one)|"
+    # A recurring schedule for what is published: "new figures every January", "we publish it each quarter"
+    # (not "we close every Sunday").
+    rf"(?:publish|post|share|updat|refresh|report|review|revisit|figures|numbers)\w*\b[^.!?\n]{{0,60}}\b{_EVERY})\b"
 )
 CONTACT = _rx(
     # Bounded repeats: an unbounded [\w]+ before a literal backtracks quadratically on a long word.
