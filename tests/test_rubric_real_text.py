@@ -211,3 +211,14 @@ def test_a_schedule_for_what_is_published_says_when_the_next_update_comes() -> N
     assert ongoing(f"{figures} New figures every January.")
     assert ongoing(f"{figures} We'll refresh the numbers every January.")
     assert not ongoing(f"{figures} Our ticket offices close every Sunday.")
+
+
+def test_a_figure_falling_down_to_a_value_is_not_a_cause() -> None:
+    """"Down to" gives a cause ("down to a misread signal"), not when a value falls ("down to 99.978%"); and a
+    decimal point does not end the clause."""
+    def causes(text: str) -> list[str]:
+        return [c.text for c in grade(text, FACTS, "reactive", "press_statement").unsupported if c.kind.value == "cause"]
+
+    opening = "On 4 March our train derailed near Carrow and 22 passengers were injured. We are sorry."
+    assert causes(f"{opening} It has taken our punctuality record down to a more humbling 91.4% this year.") == []
+    assert causes(f"{opening} The derailment was down to a misread signal at Carrow junction.") != []

@@ -61,7 +61,7 @@ _CAUSE_VERB = re.compile(
     r"\b(?:caused|led to|triggered|knocked out|took down|brought down|crashed|corrupted|broke|wiped|disrupted|"
     r"overloaded|meant that|forced us to)\b"
 )
-_CLAUSE_END = re.compile(r"[,;:.!?()\n]|\s[-–—]\s|\b(?:and|but|so|which|while|when|who)\b")
+_CLAUSE_END = re.compile(r"[,;:!?()\n]|\.(?!\d)|\s[-–—]\s|\b(?:and|but|so|which|while|when|who)\b")  # "99.9" goes on
 _ACTION = re.compile(
     r"\b(?:we|i)(?:['’]ve| have| had)? (?:already |now |also |since |just |immediately |today )?"
     r"(?P<verb>asked|hired|appointed|commissioned|engaged|brought in|partnered|donated|pledged|invested|"
@@ -223,6 +223,7 @@ _NOT_A_CAUSE = re.compile(
     r"^(?:you|your|we|i|it|this|that|these|those|there|they|he|she)\b|\b(?:think|believe|feel|rather|matters?|"
     r"deserve|want|would|should|can['’]t|cannot|must|need to)\b"
 )
+_TO_A_FIGURE = re.compile(r"(?:an? |the )?(?:[a-z]+ ){0,3}[$£€]?\d")
 # "the wasted journeys this caused": the subject is a pronoun, the noun before it what was caused.
 _ENDS_IN_PRONOUN = re.compile(r"\b(?:this|that|it|which|they|we)$")
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+$")
@@ -234,6 +235,8 @@ def _cause_clauses(sentence: Sentence) -> Iterator[tuple[int, str]]:
     lowered = sentence.lower
     for match in _CAUSE_LINK.finditer(lowered):
         clause = _clause(sentence.text, match.end())
+        if match.group(0).startswith("down to") and _TO_A_FIGURE.match(clause.lower()):
+            continue  # "took our uptime down to 99.97%": a value falling, not a cause
         if not negated_before(lowered, match.start(), window=12) and not _NOT_A_CAUSE.search(clause.lower()):
             yield match.end(), clause
     for match in _CAUSE_VERB.finditer(lowered):
