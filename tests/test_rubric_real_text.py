@@ -222,3 +222,16 @@ def test_a_figure_falling_down_to_a_value_is_not_a_cause() -> None:
     opening = "On 4 March our train derailed near Carrow and 22 passengers were injured. We are sorry."
     assert causes(f"{opening} It has taken our punctuality record down to a more humbling 91.4% this year.") == []
     assert causes(f"{opening} The derailment was down to a misread signal at Carrow junction.") != []
+
+
+def test_apologising_is_not_owning_the_wrong_though_the_facts_say_we_apologised() -> None:
+    """Facts written from coverage say what the company said ("Northline apologised"); "we apologise for any
+    offence" does not thereby own anything, while "we failed to inspect the points" does."""
+    covered = {**FACTS, "summary": FACTS["summary"] + " Northline apologised and said it regretted the delays."}
+
+    def owns(text: str) -> bool:
+        return grade(text, covered, "reactive", "press_statement").criterion(Criterion.ownership).passed
+
+    opening = "On 4 March a train derailed near Carrow and 22 passengers were injured."
+    assert not owns(f"{opening} We apologise for any distress this may have caused and regret the delays.")
+    assert owns(f"{opening} We failed to inspect the points on schedule. We apologise.")

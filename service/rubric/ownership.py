@@ -91,6 +91,15 @@ def _we_did_the_wrong(sentence: Sentence, ctx: Context) -> bool:
     wrong_terms = ctx.facts.key_terms(ctx.facts.summary, ctx.facts.cause) | ctx.facts.event_terms
     for match in lexicon.WE_DID.finditer(sentence.lower):
         verb = match.group("verb")
-        if verb in lexicon.DOING_VERBS or stem(verb) in wrong_terms:
+        if verb in lexicon.DOING_VERBS or (stem(verb) in wrong_terms and stem(verb) not in _SAYING):
             return True
     return False
+
+
+# Saying or feeling something is never the wrong itself, though facts written from coverage use the same words
+# ("the brand apologised", "the company said"): "we apologise for any offence" does not own anything.
+_SAYING = frozenset(
+    stem(word)
+    for word in "apologize apologise apologized regret thank know believe understand recognize hope want share "
+    "announce announced say said feel appreciate realize learn learned promise commit".split()
+)
