@@ -235,3 +235,16 @@ def test_apologising_is_not_owning_the_wrong_though_the_facts_say_we_apologised(
     opening = "On 4 March a train derailed near Carrow and 22 passengers were injured."
     assert not owns(f"{opening} We apologise for any distress this may have caused and regret the delays.")
     assert owns(f"{opening} We failed to inspect the points on schedule. We apologise.")
+
+
+def test_a_duty_from_here_on_is_not_owning_what_happened() -> None:
+    def owns(text: str) -> bool:
+        return passes(Criterion.ownership, text)
+
+    opening = "On 4 March a train derailed near Carrow and 22 passengers were injured."
+    for duty in (
+        "We know it is our responsibility to keep you informed.",
+        "As chief executive I am responsible for ensuring every passenger travels safely.",
+    ):
+        assert not owns(f"{opening} {duty}"), duty
+    assert owns(f"{opening} The points were not inspected on schedule, and that is our responsibility.")

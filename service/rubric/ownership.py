@@ -55,10 +55,25 @@ def check(ctx: Context) -> CriterionResult:
 def _owning(ctx: Context) -> list[Sentence]:
     """Sentences where we own the wrong: explicit responsibility, or we as the actor of the facts' wrong."""
     draft = ctx.draft
-    explicit = set(draft.matching(lexicon.RESPONSIBILITY)) | set(draft.matching(lexicon.CONTRITION))
+    explicit = {s for s in draft.matching(lexicon.RESPONSIBILITY) if not _only_a_duty(s)} | set(draft.matching(lexicon.CONTRITION))
     # "we pushed a faulty change", "we underpaid", "we cancelled 1,340 flights": we as the actor of the wrong.
     active = {s for s in draft.matching(lexicon.WE_DID) if _we_did_the_wrong(s, ctx)}
     return sorted(explicit | active, key=lambda s: s.index)
+
+
+# A duty from here on is not owning what happened: "it is our responsibility to keep you informed", "I am
+# responsible for ensuring every customer feels proud".
+_DUTY = re.compile(
+    r"\b(?:our|my) responsibility (?:is )?to\b|\b(?:responsible|accountable) for (?:ensuring|making sure|keeping|"
+    r"protecting|providing|delivering)\b"
+)
+
+
+def _only_a_duty(sentence: Sentence) -> bool:
+    duties = [m.span() for m in _DUTY.finditer(sentence.lower)]
+    return bool(duties) and all(
+        any(start <= m.end() and m.start() <= end for start, end in duties) for m in lexicon.RESPONSIBILITY.finditer(sentence.lower)
+    )
 
 
 def _about_the_wrong(sentence: Sentence, ctx: Context) -> bool:
