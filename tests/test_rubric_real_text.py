@@ -248,3 +248,10 @@ def test_a_duty_from_here_on_is_not_owning_what_happened() -> None:
     ):
         assert not owns(f"{opening} {duty}"), duty
     assert owns(f"{opening} The points were not inspected on schedule, and that is our responsibility.")
+
+
+def test_saying_we_made_a_mistake_is_contrition() -> None:
+    opening = "On 4 March our train derailed near Carrow and 22 passengers were injured."
+    for owned in ("We want to acknowledge that we made a mistake.", "It is the biggest mistake I've made in my career."):
+        assert sincere(f"{opening} {owned}"), owned
+    assert not sincere(f"{opening} Mistakes happen in any large railway.")

@@ -28,7 +28,10 @@ CONTRITION = _rx(
     r"were wrong|fell (?:well |far )?short|failed (?:you|our \w+|them))\b|"
     r"\b(?:this|that|it) (?:should (?:never|not) have happened|is not (?:good enough|acceptable|ok)|was unacceptable|"
     r"is unacceptable|was not acceptable)\b|\bwe (?:are|am|'re) (?:ashamed|embarrassed)\b|"
-    r"\bwe regret that we\b|\bi regret that (?:we|i)\b"
+    r"\bwe regret that we\b|\bi regret that (?:we|i)\b|"
+    # "we made a mistake", "the biggest mistake I've made"
+    r"\b(?:we|i)(?:['’]ve| have)? made (?:a|an|the|this|that|some|(?:a |an )?\w+) ?(?:mistake|error)s?\b|"
+    r"\bmistakes? (?:we|i)(?:['’]ve| have)? made\b"
 )
 # "Sorry to have missed you" on a doorstep note is a courtesy, not an apology for anything that happened.
 COURTESY_SORRY = _rx(
