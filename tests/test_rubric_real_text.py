@@ -255,3 +255,13 @@ def test_saying_we_made_a_mistake_is_contrition() -> None:
     for owned in ("We want to acknowledge that we made a mistake.", "It is the biggest mistake I've made in my career."):
         assert sincere(f"{opening} {owned}"), owned
     assert not sincere(f"{opening} Mistakes happen in any large railway.")
+
+
+def test_sorry_for_what_people_made_of_it_and_taking_this_matter_seriously_are_not_sincere() -> None:
+    opening = "On 4 March our train derailed near Carrow and 22 passengers were injured."
+    assert sincere(f"{opening} We are sorry we let them down.")
+    for hollow in (
+        "We sincerely apologise to anyone that thought our first statement was dismissive.",
+        "We are sorry we let them down. We take this matter very seriously.",
+    ):
+        assert not sincere(f"{opening} {hollow}"), hollow

@@ -41,6 +41,8 @@ NON_APOLOGY = _rx(
     r"\b(?:regret|apologi[sz]e for|sorry for) (?:any|all) (?:inconvenience|confusion|disruption|trouble|frustration|"
     r"issues?|concerns?|difficult(?:y|ies)|impact)\b|"
     r"\bsorry (?:if|that you feel|you feel|if you feel|to those who feel|to hear)\b|\bapologi[sz]e if\b|"
+    # "we apologise to anyone that thought they were divisive": sorry for what people made of it
+    r"\b(?:apologi[sz]e|sorry) to (?:anyone|those|everyone|all those) (?:who|that) (?:thought|felt|feel|think|found|took)\b|"
     r"\bsorry (?:that )?(?:this|it) (?:affects|affected|has affected|inconvenienced|impacts|impacted) you\b|"
     r"\bsorry for (?:the|this|any) (?:inconvenience|confusion)\b|\bapologi[sz]e for (?:the|this) (?:inconvenience|confusion)\b|"
     r"\b(?:we|i) (?:understand|appreciate|recogni[sz]e|know|realize|realise) (?:that )?(?:this|that|it|the \w+|"
@@ -54,7 +56,8 @@ NON_APOLOGY = _rx(
 )
 # Stock PR lines that by themselves make a statement read as boilerplate.
 BOILERPLATE = _rx(
-    r"\b(?:we|the company) take[sn]? (?:this|these|the (?:matter|issue|situation)|your \w+|(?:customer|data) \w+|"
+    r"\b(?:we|the company) take[sn]? (?:(?:this|that|these) (?:matter|issue|situation|incident)s?|this|these|"
+    r"the (?:matter|issue|situation)|your \w+|(?:customer|data) \w+|"
     r"the \w+ of your \w+) (?:very |extremely |incredibly )?seriously\b|"
     r"\b(?:committed|dedicated) to (?:providing|delivering|offering|ensuring) (?:the )?(?:best|highest|excellent|"
     r"exceptional|world-class|outstanding|superior|the highest)\b|\b(?:is|are|remains?) our (?:top|number one|utmost|"
