@@ -265,3 +265,10 @@ def test_sorry_for_what_people_made_of_it_and_taking_this_matter_seriously_are_n
         "We are sorry we let them down. We take this matter very seriously.",
     ):
         assert not sincere(f"{opening} {hollow}"), hollow
+
+
+def test_calling_our_own_failure_unacceptable_is_contrition() -> None:
+    opening = "On 4 March our train derailed near Carrow and 22 passengers were injured."
+    for owned in ("Our service on 4 March was unacceptable.", "Simply put, we failed on our promise to run safe trains."):
+        assert sincere(f"{opening} {owned}"), owned
+    assert not sincere(f"{opening} The abuse our staff received afterwards was unacceptable.")

@@ -29,9 +29,12 @@ CONTRITION = _rx(
     r"\b(?:this|that|it) (?:should (?:never|not) have happened|is not (?:good enough|acceptable|ok)|was unacceptable|"
     r"is unacceptable|was not acceptable)\b|\bwe (?:are|am|'re) (?:ashamed|embarrassed)\b|"
     r"\bwe regret that we\b|\bi regret that (?:we|i)\b|"
-    # "we made a mistake", "the biggest mistake I've made"
+    # "we made a mistake", "the biggest mistake I've made", "our outage was unacceptable", "we failed on our promise"
     r"\b(?:we|i)(?:['’]ve| have)? made (?:a|an|the|this|that|some|(?:a |an )?\w+) ?(?:mistake|error)s?\b|"
-    r"\bmistakes? (?:we|i)(?:['’]ve| have)? made\b"
+    r"\bmistakes? (?:we|i)(?:['’]ve| have)? made\b|\bour (?:[\w-]+ ){0,3}(?:outage|failure|response|handling|service|"
+    r"communication|performance|conduct|behaviou?r|decision|treatment|delays?|breach|error|mistake)s? (?:[\w-]+ ){0,3}"
+    r"(?:was|is|were|has been) (?:simply |completely |totally )?unacceptable\b|"
+    r"\bwe failed (?:on|in) our (?:promise|commitment|duty|responsibility)\b"
 )
 # "Sorry to have missed you" on a doorstep note is a courtesy, not an apology for anything that happened.
 COURTESY_SORRY = _rx(
