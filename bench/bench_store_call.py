@@ -1,14 +1,18 @@
-"""CPU per stored draft: a new draft's INSERTs through the SQLite driver (service/store/direct.py) against
-SQLAlchemy's `conn.execute` (what every draft took before, and what PostgreSQL still takes), same process.
+"""CPU per stored draft on SQLite, this code against the code before it, in the same process.
+
+Three paths: "before" (a pooled connection per write, each INSERT through SQLAlchemy's `conn.execute`: the
+code at 9441f63, kept here, and what PostgreSQL still takes), "driver inserts" (the new draft's INSERTs on the
+driver, service/store/direct.py) and "after" (that, and every write on one kept connection, Store.writing).
 
     .venv/bin/python -m bench.bench_store_call [--rounds 12] [--per-round 300] [--pack 1]
 
 `ReviewDesk.record` of the graded example draft (examples/request.json, the fake upstream's reply) into a
 fresh SQLite file per path (WAL, synchronous=NORMAL, as the service runs it), timed with time.process_time:
 everything the request pays for storing, from building the rows to the commit. Rounds alternate between the
-two paths (A, B, A, B ...) so whatever else the machine runs falls on both alike; it reports the median of
-the rounds' CPU per draft, their range, and the ratio driver / conn.execute. --pack N stores N drafts per
-transaction (a pack's drafts commit together).
+paths (A, B, C, A, B, C ...) so whatever else the machine runs falls on all alike; it reports the median of
+the rounds' CPU per draft (each round's median), their range, and each path's ratio to "before" (of the
+medians, and the range of the per-round ratios). --pack N stores N drafts per transaction (a pack's drafts
+commit together).
 """
 
 from __future__ import annotations
@@ -20,13 +24,37 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from bench.bench_storage import _body
 from bench.harness import ROOT, percentile, write_results
+from service.store import Store, upgrade
+from service.store.engine import make_engine
 
-PATHS = {"conn.execute": False, "driver": True}  # FixedInsert.on_driver
+# name: (the inserts on the driver (FixedInsert.on_driver), one kept connection for writes)
+PATHS = {"before": (False, False), "driver inserts": (True, False), "after": (True, True)}
+
+
+class PooledWrites(Store):
+    """Store.writing as it was at 9441f63: a connection from the pool for each write, given back after it."""
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        with self._write_lock, self.engine.connect() as conn:
+            conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
+
+
+def _store(url: str, kept_writer: bool) -> Store:
+    store = (Store if kept_writer else PooledWrites)(make_engine(url))
+    upgrade(store.engine)
+    return store
 
 
 def _example() -> tuple[Any, Any]:
@@ -45,7 +73,6 @@ def _example() -> tuple[Any, Any]:
 def run(rounds: int, per_round: int, pack: int) -> dict[str, Any]:
     from service.review import Actor, ReviewDesk
     from service.settings import Role, Settings
-    from service.store import open_store
     from service.store.direct import FixedInsert
 
     request, response = _example()
@@ -53,10 +80,11 @@ def run(rounds: int, per_round: int, pack: int) -> dict[str, Any]:
     spent: dict[str, list[float]] = {name: [] for name in PATHS}  # CPU ms per draft, one value per draft
     per_round_ms: dict[str, list[float]] = {name: [] for name in PATHS}
     with tempfile.TemporaryDirectory() as scratch:
-        desks = {name: ReviewDesk(open_store(f"sqlite:///{Path(scratch) / name}.sqlite3"), Settings()) for name in PATHS}
+        desks = {name: ReviewDesk(_store(f"sqlite:///{Path(scratch) / name.replace(' ', '_')}.sqlite3", kept), Settings())
+                 for name, (_, kept) in PATHS.items()}
 
         async def store(name: str, transactions: int, record: bool) -> None:
-            FixedInsert.on_driver = PATHS[name]
+            FixedInsert.on_driver = PATHS[name][0]
             times = []
             for _ in range(transactions):
                 drafted = [(request, response.model_copy(update={"id": f"drf_{uuid.uuid4().hex}"}), request.facts)
@@ -91,11 +119,12 @@ def run(rounds: int, per_round: int, pack: int) -> dict[str, Any]:
             "p95_ms": round(percentile(spent[name], 95), 4),
             "mean_ms": round(statistics.fmean(spent[name]), 4),
         }
-    old, new = result["paths"]["conn.execute"], result["paths"]["driver"]
-    ratios = [b / a for a, b in zip(per_round_ms["conn.execute"], per_round_ms["driver"], strict=True)]
-    result["ratio_p50"] = round(new["p50_ms"] / old["p50_ms"], 3)
-    result["ratio_rounds_min"], result["ratio_rounds_max"] = round(min(ratios), 3), round(max(ratios), 3)
-    result["ratio_mean"] = round(new["mean_ms"] / old["mean_ms"], 3)
+    before = per_round_ms["before"]
+    for name in PATHS:
+        ratios = [b / a for a, b in zip(before, per_round_ms[name], strict=True)]
+        result["paths"][name]["ratio_p50"] = round(result["paths"][name]["p50_ms"] / result["paths"]["before"]["p50_ms"], 3)
+        result["paths"][name]["ratio_rounds"] = [round(min(ratios), 3), round(max(ratios), 3)]
+        result["paths"][name]["ratio_mean"] = round(result["paths"][name]["mean_ms"] / result["paths"]["before"]["mean_ms"], 3)
     return result
 
 
@@ -107,10 +136,10 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args.rounds, args.per_round, args.pack)
     for name, row in result["paths"].items():
-        print(f"{name:<13} CPU per stored draft: p50 {row['p50_ms']:.3f} ms (rounds {row['rounds_min_ms']:.3f}-"
-              f"{row['rounds_max_ms']:.3f}), p95 {row['p95_ms']:.3f}, mean {row['mean_ms']:.3f} ms")
-    print(f"driver / conn.execute: p50 x{result['ratio_p50']:.3f} (rounds x{result['ratio_rounds_min']:.3f}-"
-          f"x{result['ratio_rounds_max']:.3f}), mean x{result['ratio_mean']:.3f}", flush=True)
+        print(f"{name:<15} CPU per stored draft: p50 {row['p50_ms']:.3f} ms (rounds {row['rounds_min_ms']:.3f}-"
+              f"{row['rounds_max_ms']:.3f}), p95 {row['p95_ms']:.3f}, mean {row['mean_ms']:.3f} ms; / before: "
+              f"p50 x{row['ratio_p50']:.3f} (rounds x{row['ratio_rounds'][0]:.3f}-x{row['ratio_rounds'][1]:.3f}), "
+              f"mean x{row['ratio_mean']:.3f}", flush=True)
     name = "store_call" if args.pack == 1 else f"store_call_pack{args.pack}"
     path = write_results(name, result)
     print(f"wrote {path.relative_to(ROOT)}")

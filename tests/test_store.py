@@ -64,6 +64,10 @@ def test_a_failed_transaction_leaves_nothing_half_written(database_url: str) -> 
     with store.reading() as conn:
         assert repo.get_draft(conn, _draft(2).id) is None
         assert list(repo.events_of(conn, _draft(2).id)) == []
+    with store.writing() as conn:  # the next write starts clean (SQLite: on a fresh connection)
+        repo.insert_draft(conn, _draft(2))
+    with store.reading() as conn:
+        assert [e.kind for e in repo.events_of(conn, _draft(2).id)] == ["created", "graded"]
     store.close()
 
 
