@@ -1,15 +1,17 @@
 """CPU per stored draft on SQLite, this code against the code before it, in the same process.
 
-Three paths: "before" (a pooled connection per write, each INSERT through SQLAlchemy's `conn.execute`: the
-code at 9441f63, kept here, and what PostgreSQL still takes), "driver inserts" (the new draft's INSERTs on the
-driver, service/store/direct.py) and "after" (that, and every write on one kept connection, Store.writing).
+Four paths, each adding one change to the one before: "before" (a pooled connection per write, BEGIN and
+each INSERT through SQLAlchemy's execution: the code at 9441f63, kept here; PostgreSQL still takes that
+path), "driver inserts" (the new draft's INSERTs on the driver, service/store/direct.py), "+ kept writer"
+(every write on one kept connection, Store.writing) and "+ driver BEGIN" (the engine's BEGIN on the driver
+too: this code).
 
     .venv/bin/python -m bench.bench_store_call [--rounds 40] [--per-round 75] [--pack 1]
 
 `ReviewDesk.record` of the graded example draft (examples/request.json, the fake upstream's reply) into a
 fresh SQLite file per path (WAL, synchronous=NORMAL, as the service runs it), timed with time.process_time:
 everything the request pays for storing, from building the rows to the commit. Rounds alternate between the
-paths (A, B, C, A, B, C ...) so whatever else the machine runs falls on all alike; it reports the p50 of
+paths (A, B, C, D, A, B, C, D ...) so whatever else the machine runs falls on all alike; it reports the p50 of
 every draft's CPU, the range of the rounds' medians, p95 and mean, and each path's ratio to "before" (of
 the p50s, the range of the per-round ratios, of the means). --pack N stores N drafts per transaction (a pack's drafts
 commit together).
@@ -29,15 +31,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 
 from bench.bench_storage import _body
 from bench.harness import ROOT, percentile, write_results
 from service.store import Store, upgrade
-from service.store.engine import make_engine
+from service.store.engine import _sqlite_begin, make_engine
 
-# name: (the inserts on the driver (FixedInsert.on_driver), one kept connection for writes)
-PATHS = {"before": (False, False), "driver inserts": (True, False), "after": (True, True)}
+# name: (the new draft's INSERTs on the driver, one kept connection for writes, BEGIN on the driver); each
+# path adds one change to the one before it, so the ratios show what each is worth.
+PATHS = {
+    "before": (False, False, False),
+    "driver inserts": (True, False, False),
+    "+ kept writer": (True, True, False),
+    "+ driver BEGIN": (True, True, True),  # this code
+}
 
 
 class PooledWrites(Store):
@@ -51,8 +59,16 @@ class PooledWrites(Store):
                 yield conn
 
 
-def _store(url: str, kept_writer: bool) -> Store:
+def _begin_through_sqlalchemy(conn: Connection) -> None:
+    """The SQLite engine's BEGIN as it was at 9441f63."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def _store(url: str, kept_writer: bool, begin_on_driver: bool) -> Store:
     store = (Store if kept_writer else PooledWrites)(make_engine(url))
+    if not begin_on_driver:
+        event.remove(store.engine, "begin", _sqlite_begin)
+        event.listen(store.engine, "begin", _begin_through_sqlalchemy)
     upgrade(store.engine)
     return store
 
@@ -80,8 +96,10 @@ def run(rounds: int, per_round: int, pack: int) -> dict[str, Any]:
     spent: dict[str, list[float]] = {name: [] for name in PATHS}  # CPU ms per draft, one value per draft
     per_round_ms: dict[str, list[float]] = {name: [] for name in PATHS}
     with tempfile.TemporaryDirectory() as scratch:
-        desks = {name: ReviewDesk(_store(f"sqlite:///{Path(scratch) / name.replace(' ', '_')}.sqlite3", kept), Settings())
-                 for name, (_, kept) in PATHS.items()}
+        desks = {
+            name: ReviewDesk(_store(f"sqlite:///{Path(scratch) / str(number)}.sqlite3", kept, begin), Settings())
+            for number, (name, (_, kept, begin)) in enumerate(PATHS.items())
+        }
 
         async def store(name: str, transactions: int, record: bool) -> None:
             FixedInsert.on_driver = PATHS[name][0]
@@ -136,7 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args.rounds, args.per_round, args.pack)
     for name, row in result["paths"].items():
-        print(f"{name:<15} CPU per stored draft: p50 {row['p50_ms']:.3f} ms (rounds {row['rounds_min_ms']:.3f}-"
+        print(f"{name:<14} CPU per stored draft: p50 {row['p50_ms']:.3f} ms (rounds {row['rounds_min_ms']:.3f}-"
               f"{row['rounds_max_ms']:.3f}), p95 {row['p95_ms']:.3f}, mean {row['mean_ms']:.3f} ms; / before: "
               f"p50 x{row['ratio_p50']:.3f} (rounds x{row['ratio_rounds'][0]:.3f}-x{row['ratio_rounds'][1]:.3f}), "
               f"mean x{row['ratio_mean']:.3f}", flush=True)

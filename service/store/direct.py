@@ -1,4 +1,5 @@
-"""INSERTs of a fixed set of columns that SQLite runs on the driver's cursor.
+"""INSERTs of a fixed set of columns that SQLite runs on the driver's cursor (and `driver_execute`, which
+the SQLite engine's BEGIN uses too).
 
 Why: storing a draft (three INSERTs and a commit, on the event loop) spent about a quarter of its CPU in
 SQLAlchemy's per-statement execution context (compiled-cache lookup, parameter processing, result set-up,
@@ -40,14 +41,10 @@ class FixedInsert:
             return
         sql, processors = self._sqlite(conn.dialect)
         params = [tuple(p(row[key]) if p else row[key] for key, p in processors) for row in rows]
-        driver = conn.connection.driver_connection
-        try:
-            if len(params) == 1:
-                driver.execute(sql, params[0])  # type: ignore[union-attr]
-            else:
-                driver.executemany(sql, params)  # type: ignore[union-attr]
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
+        if len(params) == 1:
+            driver_execute(conn, sql, params[0])
+        else:
+            driver_execute(conn, sql, params, many=True)
 
     def _sqlite(self, dialect: Dialect) -> Compiled:
         found = self._compiled.get(dialect)
@@ -61,3 +58,13 @@ class FixedInsert:
             ]
             found = self._compiled[dialect] = (compiled.string, processors)
         return found
+
+
+def driver_execute(conn: Connection, sql: str, params: Sequence[Any] = (), *, many: bool = False) -> None:
+    """`sql` on the connection's DBAPI connection (SQLite); a driver error is raised as SQLAlchemy raises it."""
+    driver: Any = conn.connection.driver_connection
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    try:
+        (driver.executemany if many else driver.execute)(sql, params)
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, params, exc, dbapi_error, dialect=conn.dialect) from exc
