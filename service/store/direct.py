@@ -1,12 +1,12 @@
 """INSERTs of a fixed set of columns that SQLite runs on the driver's cursor (and `driver_execute`, which
 the SQLite engine's BEGIN uses too).
 
-Why: storing a draft (three INSERTs and a commit, on the event loop) spent about a quarter of its CPU in
+Why: storing a draft (three INSERTs and a commit, on the event loop) spent about a fifth of its CPU in
 SQLAlchemy's per-statement execution context (compiled-cache lookup, parameter processing, result set-up,
-events), more than SQLite spent writing the rows (bench/bench_store_call.py). Here the statement is
+events): removing it measured x0.78-0.85 per stored draft (bench/bench_store_call.py). Here the statement is
 compiled once per dialect and each value goes through its column type's own bind processor (JSON,
 DateTime, Boolean), so SQLite stores exactly what `conn.execute` would (tests/test_store.py compares the
-rows byte for byte). It runs on the caller's connection, inside its transaction; a driver error is raised
+rows value for value). It runs on the caller's connection, inside its transaction; a driver error is raised
 as SQLAlchemy would raise it. Other databases (PostgreSQL) get plain `conn.execute`.
 """
 
