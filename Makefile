@@ -30,6 +30,7 @@ bench: setup-dev  ## the benchmarks (not part of the tests): results in bench/re
 	.venv/bin/python -m bench.bench_growth
 	.venv/bin/python -m bench.bench_graders
 	.venv/bin/python -m bench.bench_storage
+	.venv/bin/python -m bench.bench_store_call
 	.venv/bin/python -m bench.bench_history
 	.venv/bin/python -m bench.bench_runner
 	.venv/bin/python -m bench.bench_local_model

@@ -3,7 +3,10 @@ trail refusing UPDATE and DELETE in the database itself, pagination, retention."
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from service.store import drafts as repo
 from service.store import open_store
+from service.store.direct import FixedInsert
 from service.store.migrate import current_revision, head_revision
 from service.store.stats import acceptance, purge_before
 
@@ -60,6 +64,10 @@ def test_a_failed_transaction_leaves_nothing_half_written(database_url: str) -> 
     with store.reading() as conn:
         assert repo.get_draft(conn, _draft(2).id) is None
         assert list(repo.events_of(conn, _draft(2).id)) == []
+    with store.writing() as conn:  # the next write starts clean (SQLite: on a fresh connection)
+        repo.insert_draft(conn, _draft(2))
+    with store.reading() as conn:
+        assert [e.kind for e in repo.events_of(conn, _draft(2).id)] == ["created", "graded"]
     store.close()
 
 
@@ -138,3 +146,34 @@ def test_eval_runs_recorded_before_the_prompt_index_are_indexed_by_its_migration
         assert found("production") == ["old1"] and found("proactive") == ["old1"] and found("reactive@v3") == ["old1"]
         assert found("reactive@v2") == ["old2"] and found("candidate") == []
     store.close()
+
+
+def test_sqlite_stores_a_new_draft_exactly_as_sqlalchemy_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite a new draft's rows go through the driver (service/store/direct.py): the same rows, value for
+    value and type for type, as `conn.execute` writes; with and without checks, non-ASCII text, None columns."""
+    drafts = [
+        _draft(40),
+        replace(_draft(41), checks=None, subject="Betreff: Störung", headline=None, text="Wir bedauern — „sehr“.",
+                facts={"summary": "ünïcode ✓", "n": 1.0}, score=None, passed=None, injection_followed=True,
+                request_id=None, pack_id="pck_1", unsupported=2),
+    ]
+    stored = {}
+    monkeypatch.setattr(repo, "utcnow", lambda: drafts[0].created_at)  # the revision's events' time
+    for on_driver in (True, False):
+        monkeypatch.setattr(FixedInsert, "on_driver", on_driver)
+        database = tmp_path / f"{on_driver}.sqlite3"
+        store = open_store(f"sqlite:///{database}")
+        with store.writing() as conn:
+            for draft in drafts:
+                repo.insert_draft(conn, draft)
+            repo.add_revision(conn, drafts[0].id, 1, author="key:rev", text="Edited.", subject=None, headline=None,
+                              checks={"score": 0.5, "passed": False}, diff=[{"op": "="}], edit_distance=0.25,
+                              at=drafts[0].created_at)
+        store.close()
+        with sqlite3.connect(database) as raw:
+            stored[on_driver] = {
+                table: [[(type(value).__name__, value) for value in row] for row in raw.execute(f"SELECT * FROM {table}")]
+                for table in ("drafts", "revisions", "events")
+            }
+    assert stored[True] == stored[False]
+    assert stored[True]["revisions"][0][-1] == ("str", "null")  # a JSON column's None is JSON null, as before

@@ -11,14 +11,23 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from service.store.direct import FixedInsert
 from service.store.models import DraftRow, EventRow, ReviewRow, RevisionRow, utcnow
 
 # Statements built once: parameters travel separately, so the compiled form is reused (no per-row cache keys
-# over large JSON values), which keeps storing a draft well under a millisecond of database work.
-INSERT_DRAFT = insert(DraftRow.__table__)  # type: ignore[arg-type]
-INSERT_REVISION = insert(RevisionRow.__table__)  # type: ignore[arg-type]
+# over large JSON values). The three a new draft writes skip SQLAlchemy's execution context on SQLite
+# (service/store/direct.py says why); each row passes exactly these columns.
+INSERT_DRAFT = FixedInsert(DraftRow.__table__, (  # type: ignore[arg-type]
+    "id", "created_at", "updated_at", "state", "lock_version", "strategy", "channel", "prompt_id", "prompt_version",
+    "prompt_sha256", "model", "request_id", "created_by", "pack_id", "score", "passed", "unsupported",
+    "injection_followed", "current_revision", "facts", "request", "response",
+))
+INSERT_REVISION = FixedInsert(RevisionRow.__table__, (  # type: ignore[arg-type]
+    "draft_id", "number", "created_at", "author", "score", "passed", "edit_distance", "text", "subject", "headline",
+    "checks", "diff",
+))
+INSERT_EVENT = FixedInsert(EventRow.__table__, ("draft_id", "kind", "actor", "at", "detail"))  # type: ignore[arg-type]
 INSERT_REVIEW = insert(ReviewRow.__table__)  # type: ignore[arg-type]
-INSERT_EVENT = insert(EventRow.__table__)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -52,49 +61,43 @@ class NewDraft:
 
 def insert_draft(conn: Connection, draft: NewDraft) -> None:
     """The draft, its revision 0 (the model's text) and its `created` (and `graded`) events."""
-    conn.execute(
-        INSERT_DRAFT,
-        dict(
-            id=draft.id,
-            created_at=draft.created_at,
-            updated_at=draft.created_at,
-            state=draft.state,
-            lock_version=1,
-            strategy=draft.strategy,
-            channel=draft.channel,
-            prompt_id=draft.prompt_id,
-            prompt_version=draft.prompt_version,
-            prompt_sha256=draft.prompt_sha256,
-            model=draft.model,
-            request_id=draft.request_id,
-            created_by=draft.created_by,
-            pack_id=draft.pack_id,
-            score=draft.score,
-            passed=draft.passed,
-            unsupported=draft.unsupported,
-            injection_followed=draft.injection_followed,
-            current_revision=0,
-            facts=draft.facts,
-            request=draft.request,
-            response=draft.response,
-        ),
-    )
-    add_revision(
-        conn,
-        draft.id,
-        0,
-        author=draft.created_by,
-        text=draft.text,
-        subject=draft.subject,
-        headline=draft.headline,
-        checks=draft.checks,
-        at=draft.created_at,
-    )
+    INSERT_DRAFT(conn, [_draft_values(draft)])
+    INSERT_REVISION(conn, [_revision_values(
+        draft.id, 0, author=draft.created_by, text=draft.text, subject=draft.subject, headline=draft.headline,
+        checks=draft.checks, diff=None, edit_distance=0.0, at=draft.created_at,
+    )])
     detail = {"prompt": f"{draft.prompt_id}@{draft.prompt_version}", "model": draft.model, "request_id": draft.request_id}
     events = [_event(draft.id, "created", draft.created_by, detail, draft.created_at)]
     if draft.checks is not None:
         events.append(_event(draft.id, "graded", draft.created_by, _grade_detail(0, draft.checks), draft.created_at))
-    conn.execute(INSERT_EVENT, events)
+    INSERT_EVENT(conn, events)
+
+
+def _draft_values(draft: NewDraft) -> dict[str, Any]:
+    return dict(
+        id=draft.id,
+        created_at=draft.created_at,
+        updated_at=draft.created_at,
+        state=draft.state,
+        lock_version=1,
+        strategy=draft.strategy,
+        channel=draft.channel,
+        prompt_id=draft.prompt_id,
+        prompt_version=draft.prompt_version,
+        prompt_sha256=draft.prompt_sha256,
+        model=draft.model,
+        request_id=draft.request_id,
+        created_by=draft.created_by,
+        pack_id=draft.pack_id,
+        score=draft.score,
+        passed=draft.passed,
+        unsupported=draft.unsupported,
+        injection_followed=draft.injection_followed,
+        current_revision=0,
+        facts=draft.facts,
+        request=draft.request,
+        response=draft.response,
+    )
 
 
 def _grade_detail(revision: int, checks: dict[str, Any]) -> dict[str, Any]:
@@ -120,33 +123,50 @@ def add_revision(
     edit_distance: float = 0.0,
     at: datetime | None = None,
 ) -> None:
-    conn.execute(
-        INSERT_REVISION,
-        dict(
-            draft_id=draft_id,
-            number=number,
-            created_at=at or utcnow(),
-            author=author,
-            score=checks.get("score") if checks else None,
-            passed=checks.get("passed") if checks else None,
-            edit_distance=edit_distance,
-            text=text,
-            subject=subject,
-            headline=headline,
-            checks=checks,
-            diff=diff,
-        ),
-    )
+    """A reviewer's revision (number > 0) and its `revised` (and `graded`) events."""
+    INSERT_REVISION(conn, [_revision_values(
+        draft_id, number, author=author, text=text, subject=subject, headline=headline, checks=checks, diff=diff,
+        edit_distance=edit_distance, at=at or utcnow(),
+    )])
     if number > 0:
         append_event(conn, draft_id, "revised", author, {"revision": number, "edit_distance": edit_distance})
         if checks is not None:
             append_event(conn, draft_id, "graded", author, _grade_detail(number, checks))
 
 
+def _revision_values(
+    draft_id: str,
+    number: int,
+    *,
+    author: str,
+    text: str,
+    subject: str | None,
+    headline: str | None,
+    checks: dict[str, Any] | None,
+    diff: list[Any] | None,
+    edit_distance: float,
+    at: datetime,
+) -> dict[str, Any]:
+    return dict(
+        draft_id=draft_id,
+        number=number,
+        created_at=at,
+        author=author,
+        score=checks.get("score") if checks else None,
+        passed=checks.get("passed") if checks else None,
+        edit_distance=edit_distance,
+        text=text,
+        subject=subject,
+        headline=headline,
+        checks=checks,
+        diff=diff,
+    )
+
+
 def append_event(
     conn: Connection, draft_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime | None = None
 ) -> None:
-    conn.execute(INSERT_EVENT, _event(draft_id, kind, actor, detail, at or utcnow()))
+    INSERT_EVENT(conn, [_event(draft_id, kind, actor, detail, at or utcnow())])
 
 
 def _event(draft_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime) -> dict[str, Any]:
