@@ -114,7 +114,12 @@ def _we_did_the_wrong(sentence: Sentence, ctx: Context) -> bool:
 # Saying or feeling something is never the wrong itself, though facts written from coverage use the same words
 # ("the brand apologised", "the company said"): "we apologise for any offence" does not own anything.
 _SAYING = frozenset(
-    stem(word)
-    for word in "apologize apologise apologized regret thank know believe understand recognize hope want share "
-    "announce announced say said feel appreciate realize learn learned promise commit".split()
+    map(
+        stem,
+        (
+            "apologize", "apologise", "apologized", "regret", "thank", "know", "believe", "understand", "recognize",
+            "hope", "want", "share", "announce", "announced", "say", "said", "feel", "appreciate", "realize", "learn",
+            "learned", "promise", "commit",
+        ),
+    )
 )
