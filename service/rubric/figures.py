@@ -10,7 +10,7 @@ import re
 
 from service.rubric.base import Context
 from service.rubric.quantities import CALENDAR_KINDS, NUMERIC_KINDS, Quantity, QuantityKind
-from service.rubric.starts import could_start, finditer
+from service.rubric.starts import finditer
 from service.rubric.text import Sentence, stem
 from service.rubric.types import ClaimKind, UnsupportedClaim
 
@@ -62,7 +62,8 @@ def unsupported_figures(ctx: Context) -> list[UnsupportedClaim]:
 
 # "Dozens of", "hundreds of", "tens of thousands of": how many, in words, and the counts each can stand for
 # (generously: "hundreds" up to 2,000, "thousands" up to a million; a magnitude is a manner of speaking).
-_MAGNITUDE = re.compile(r"\b(?:(?P<tens>tens|hundreds) of )?(?P<size>dozens|hundreds|thousands|millions|billions) of\b")
+_SIZES = ("dozens", "hundreds", "thousands", "millions", "billions")
+_MAGNITUDE = re.compile(rf"\b(?:(?P<tens>tens|hundreds) of )?(?P<size>{'|'.join(_SIZES)}) of\b")
 _SPAN = {
     "dozens": (12.0, 200.0),
     "hundreds": (100.0, 2e3),
@@ -76,7 +77,7 @@ _SPAN = {
 
 def _unsupported_magnitudes(ctx: Context, known: list[Quantity]) -> list[UnsupportedClaim]:
     lower = ctx.draft.lower
-    if " of" not in lower or not could_start(_MAGNITUDE, lower):
+    if not any(f"{size} of" in lower for size in _SIZES):
         return []
     counts = [float(q.value[0]) for q in known if q.kind in (QuantityKind.number, QuantityKind.money)]
     found = []

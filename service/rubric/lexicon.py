@@ -31,7 +31,7 @@ CONTRITION = _rx(
     r"\bwe regret that we\b|\bi regret that (?:we|i)\b|"
     # "we made a mistake", "the biggest mistake I've made", "our outage was unacceptable", "we failed on our promise"
     r"\b(?:we|i)(?:['’]ve| have)? made (?:a|an|the|this|that|some|(?:a |an )?\w+) ?(?:mistake|error)s?\b|"
-    r"\bmistakes? (?:we|i)(?:['’]ve| have)? made\b|\bour (?:[\w-]+ ){0,3}(?:outage|failure|response|handling|service|"
+    r"\bmistakes? (?:we|i)(?:['’]ve| have)? made\b|\bour (?=[^.!?\n]{0,120}unacceptable)(?:[\w-]+ ){0,3}(?:outage|failure|response|handling|service|"
     r"communication|performance|conduct|behaviou?r|decision|treatment|delays?|breach|error|mistake)s? (?:[\w-]+ ){0,3}"
     r"(?:was|is|were|has been) (?:simply |completely |totally )?unacceptable\b|"
     r"\bwe failed (?:on|in) our (?:promise|commitment|duty|responsibility)\b"

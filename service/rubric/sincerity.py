@@ -16,10 +16,8 @@ def check(ctx: Context) -> CriterionResult:
     if not ctx.wrong_involved:
         return not_applicable(Criterion.sincerity, "no wrong to apologise for in these facts")
     draft = ctx.draft
-    courtesies = set(draft.matching(lexicon.COURTESY_SORRY))
-    apologies = sorted(
-        (set(draft.matching(lexicon.APOLOGY)) - courtesies) | set(draft.matching(lexicon.CONTRITION)), key=lambda s: s.index
-    )
+    said_sorry = {s for s in draft.matching(lexicon.APOLOGY) if not lexicon.COURTESY_SORRY.search(s.lower)}
+    apologies = sorted(said_sorry | set(draft.matching(lexicon.CONTRITION)), key=lambda s: s.index)
     non_apologies = draft.matching(lexicon.NON_APOLOGY)
     genuine = [s for s in apologies if s not in non_apologies and _specific(s, ctx)]
     padding = _padding(ctx)
