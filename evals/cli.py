@@ -483,11 +483,37 @@ def promptfoo(
         "--no-progress-bar",
     ]
     env = promptfoo_env(cases, model)
-    code = subprocess.run(command, env=env).returncode
+    code = _run_wrapper(command, env)
     if view:
         subprocess.run([wrapper, "view", "--yes"], env=env)
     # promptfoo exits 100 when some assertions fail: that is the rubric speaking, not a broken run.
     raise typer.Exit(0 if code in (0, 100) else code)
+
+
+# The PyPI wrapper asks `node --version` with a 5-second timeout and, on any failure, exits 1 with this line
+# and no cause. It happened twice in full test runs (never alone, node answering in 20 ms): a run that did
+# not start is started again rather than failing the eval.
+_NODE_CHECK_FAILED = "Could not determine the Node.js version"
+_WRAPPER_STARTS = 3
+
+
+def _run_wrapper(command: list[str], env: dict[str, str]) -> int:
+    """The wrapper's exit code; its stderr is passed through as it comes, and read for the start failure."""
+    import subprocess
+    import sys
+
+    for attempt in range(1, _WRAPPER_STARTS + 1):
+        started = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, errors="replace")
+        assert started.stderr is not None
+        failed_to_start = False
+        for line in started.stderr:
+            sys.stderr.write(line)
+            failed_to_start = failed_to_start or _NODE_CHECK_FAILED in line
+        code = started.wait()
+        if not (code != 0 and failed_to_start and attempt < _WRAPPER_STARTS):
+            return code
+        typer.secho(f"warning: promptfoo did not start (attempt {attempt}); starting it again", err=True)
+    return code
 
 
 def _calibrate_judge(split: str, out: Path, model: str) -> None:

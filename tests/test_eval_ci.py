@@ -93,3 +93,39 @@ def test_promptfoo_runs_the_same_cases_with_our_provider_and_graders(ci_run: Pat
     assert {"overall", "faithfulness", "acknowledgment"} <= set(named["telecom-outage-status"])
     # A criterion that does not apply is left out, not counted as a pass (proactive has no acknowledgment).
     assert "acknowledgment" not in named["coffee-prices-social"] and "faithfulness" in named["coffee-prices-social"]
+
+
+def _wrapper_script(tmp_path: Path, failures: int, message: str) -> list[str]:
+    """A stand-in for the promptfoo wrapper (a real process): fails `failures` times with `message`, then succeeds."""
+    count = tmp_path / "starts"
+    script = tmp_path / "wrapper.py"
+    script.write_text(
+        "import pathlib, sys\n"
+        f"count = pathlib.Path({str(count)!r})\n"
+        "n = int(count.read_text()) + 1 if count.exists() else 1\n"
+        "count.write_text(str(n))\n"
+        f"if n <= {failures}:\n"
+        f"    print({message!r}, file=sys.stderr)\n"
+        "    sys.exit(1)\n"
+        "print('ran', file=sys.stderr)\n"
+    )
+    return [sys.executable, str(script)]
+
+
+def test_promptfoo_is_started_again_when_its_node_check_fails_to_start(tmp_path: Path) -> None:
+    from evals.cli import _run_wrapper
+
+    node_check = "ERROR: Could not determine the Node.js version. promptfoo requires Node.js 22.22.0 or newer."
+    assert _run_wrapper(_wrapper_script(tmp_path, 1, node_check), dict(os.environ)) == 0
+    assert (tmp_path / "starts").read_text() == "2"
+
+
+def test_a_promptfoo_run_that_fails_for_any_other_reason_is_not_run_again(tmp_path: Path) -> None:
+    from evals.cli import _run_wrapper
+
+    assert _run_wrapper(_wrapper_script(tmp_path, 1, "Error: invalid config"), dict(os.environ)) == 1
+    assert (tmp_path / "starts").read_text() == "1"
+    (tmp_path / "starts").unlink()
+    node_check = "ERROR: Could not determine the Node.js version."
+    assert _run_wrapper(_wrapper_script(tmp_path, 5, node_check), dict(os.environ)) == 1  # not forever
+    assert (tmp_path / "starts").read_text() == "3"
